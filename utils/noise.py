@@ -1,0 +1,100 @@
+"""Corruptions for denoising and inpainting: Gaussian, masking, salt-and-pepper, blocks.
+
+Every function takes a batch of values in [0, 1] (any shape, float), returns a float32
+numpy array of the same shape clipped to [0, 1], and draws its randomness from
+``keras.random`` with a seed, so the same seed gives the same noise on every backend.
+``seed`` may be an int or a ``keras.random.SeedGenerator`` (to get new noise per call).
+"""
+
+import keras
+import numpy as np
+
+from utils.validation import as_float_array, check_fraction, check_positive_int, check_unit_range
+
+
+def _prepare(x, name="x"):
+    array = as_float_array(x, name)
+    check_unit_range(array, name)
+    if array.ndim < 1 or array.size == 0:
+        raise ValueError(f"Expected a non-empty batch in `{name}`. Received: shape={array.shape}")
+    return array
+
+
+def _seed(seed):
+    if isinstance(seed, keras.random.SeedGenerator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(
+            f"Expected `seed` as an int or a keras.random.SeedGenerator. Received: {seed!r}"
+        )
+    return keras.random.SeedGenerator(int(seed))
+
+
+def _to_numpy(tensor):
+    return np.asarray(keras.ops.convert_to_numpy(tensor), dtype="float32")
+
+
+def gaussian(x, stddev=0.1, seed=0):
+    """Add Gaussian noise of standard deviation ``stddev`` (0-1), then clip to [0, 1]."""
+    x = _prepare(x)
+    check_fraction(stddev, "stddev")
+    noise = keras.random.normal(x.shape, stddev=stddev, seed=_seed(seed))
+    return _to_numpy(keras.ops.clip(x + noise, 0.0, 1.0))
+
+
+def masking(x, fraction=0.1, seed=0):
+    """Set a random ``fraction`` (0-1) of the values to 0 (binomial, multiplicative noise)."""
+    x = _prepare(x)
+    check_fraction(fraction, "fraction")
+    keep = keras.random.uniform(x.shape, seed=_seed(seed)) >= fraction
+    return _to_numpy(keras.ops.where(keep, x, 0.0))
+
+
+def salt_and_pepper(x, fraction=0.1, seed=0):
+    """Set a random ``fraction`` (0-1) of the values to 0 or 1, half each on average."""
+    x = _prepare(x)
+    check_fraction(fraction, "fraction")
+    generator = _seed(seed)
+    hit = keras.random.uniform(x.shape, seed=generator) < fraction
+    salt = keras.random.uniform(x.shape, seed=generator) < 0.5
+    return _to_numpy(keras.ops.where(hit, keras.ops.cast(salt, "float32"), x))
+
+
+def block_mask(images, block_size=10, seed=0):
+    """Blank one random square block in each image (inpainting, context-encoder style).
+
+    Args:
+        images: float array in [0, 1], shape (n, height, width) or (n, height, width, 1).
+        block_size: int, the side of the square hole, smaller than the image.
+        seed: int or ``keras.random.SeedGenerator``.
+
+    Returns:
+        (corrupted, hole): both float32 of the input's shape; ``hole`` is 1 inside the
+        blanked block and 0 elsewhere, and ``corrupted`` is 0 inside it.
+    """
+    images = _prepare(images, "images")
+    if images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[-1] != 1):
+        raise ValueError(
+            "Expected `images` of shape (n, height, width) or (n, height, width, 1). "
+            f"Received: shape={images.shape}"
+        )
+    check_positive_int(block_size, "block_size")
+    height, width = images.shape[1], images.shape[2]
+    if block_size >= min(height, width):
+        raise ValueError(
+            f"Expected `block_size` smaller than the image ({height}x{width}). "
+            f"Received: block_size={block_size}"
+        )
+    generator = _seed(seed)
+    n = images.shape[0]
+    top = keras.random.randint((n, 1, 1), 0, height - block_size + 1, seed=generator)
+    left = keras.random.randint((n, 1, 1), 0, width - block_size + 1, seed=generator)
+    rows = keras.ops.reshape(keras.ops.arange(height), (1, height, 1))
+    cols = keras.ops.reshape(keras.ops.arange(width), (1, 1, width))
+    inside = (
+        (rows >= top) & (rows < top + block_size) & (cols >= left) & (cols < left + block_size)
+    )
+    hole = _to_numpy(keras.ops.cast(inside, "float32"))
+    if images.ndim == 4:
+        hole = hole[..., None]
+    return images * (1.0 - hole), hole
