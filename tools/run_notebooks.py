@@ -16,6 +16,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbconvert import HTMLExporter
 
+from tools import make_exercises
 from tools.make_exercises import SOLUTIONS, dumps, stamp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,6 +121,8 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
             path.write_text(dumps(stored), encoding="utf-8")
             print(f"    stored full-mode outputs in {path.relative_to(ROOT)}")
         rows.append((path.stem, status, seconds, "; ".join(headlines(notebook)) or "-", error))
+    if store:
+        make_exercises.main()  # the exercises follow the solutions they come from
     table = summary_table(rows, mode)
     print()
     print(table)
