@@ -36,13 +36,28 @@ def ensure_environment():
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
     if sys.version_info < (3, 10):
-        sys.exit(f"Expected Python 3.10 or newer. Received: Python {sys.version.split()[0]}")
+        sys.exit(
+            f"Expected Python 3.10 or newer. Received: Python {sys.version.split()[0]}"
+        )
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not (venv_python().exists() and STAMP.exists() and STAMP.read_text().strip() == wanted):
+    if not (
+        venv_python().exists()
+        and STAMP.exists()
+        and STAMP.read_text().strip() == wanted
+    ):
         start = time.perf_counter()
-        print(f"Setting up {VENV} from requirements.txt (a few minutes, once) ...", flush=True)
+        print(
+            f"Setting up {VENV} from requirements.txt (a few minutes, once) ...",
+            flush=True,
+        )
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        pip = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check"]
+        pip = [
+            str(venv_python()),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+        ]
         subprocess.run(pip + ["-q", "-r", str(REQUIREMENTS)], check=True)
         STAMP.write_text(wanted + "\n")
         print(f"Environment ready in {time.perf_counter() - start:.0f} s.", flush=True)
@@ -65,27 +80,48 @@ def command_doctor():
     from utils import config
 
     problems = config.print_environment()
-    print("No problems found." if not problems else f"{len(problems)} problem(s) found.")
+    print(
+        "No problems found." if not problems else f"{len(problems)} problem(s) found."
+    )
     return 1 if problems else 0
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="execute the solution notebooks headless into build/")
-    run.add_argument("--full", action="store_true", help="full mode (default: fast mode)")
-    run.add_argument("--only", nargs="+", metavar="NN", help="notebook numbers, e.g. 00 03")
-    run.add_argument("--mnist-path", help="a local mnist.npz (Keras layout) to use first")
+    run = commands.add_parser(
+        "run", help="execute the solution notebooks headless into build/"
+    )
     run.add_argument(
-        "--store", action="store_true", help="with --full: write the outputs back into solutions/"
+        "--full", action="store_true", help="full mode (default: fast mode)"
     )
-    run.add_argument("--timeout", type=int, default=1800, help="seconds per cell (default 1800)")
+    run.add_argument(
+        "--only", nargs="+", metavar="NN", help="notebook numbers, e.g. 00 03"
+    )
+    run.add_argument(
+        "--mnist-path", help="a local mnist.npz (Keras layout) to use first"
+    )
+    run.add_argument(
+        "--store",
+        action="store_true",
+        help="with --full: write the outputs back into solutions/",
+    )
+    run.add_argument(
+        "--timeout", type=int, default=1800, help="seconds per cell (default 1800)"
+    )
     commands.add_parser(
-        "test", help="unit tests, exercise sync, nbval (fast mode); other options go to pytest"
+        "test",
+        help="unit tests, exercise sync, nbval (fast mode); other options go to pytest",
     )
-    commands.add_parser("doctor", help="print versions, devices, data source and problems")
+    commands.add_parser(
+        "doctor", help="print versions, devices, data source and problems"
+    )
     sync = commands.add_parser("sync", help="regenerate notebooks/ from solutions/")
-    sync.add_argument("--check", action="store_true", help="only report drift (exit 1 if any)")
+    sync.add_argument(
+        "--check", action="store_true", help="only report drift (exit 1 if any)"
+    )
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -103,9 +139,15 @@ def main(argv=None):
     from tools import run_notebooks
 
     if args.store and not args.full:
-        parser.error("--store writes stored outputs, which must come from a full-mode run: add --full")
+        parser.error(
+            "--store writes stored outputs, which must come from a full-mode run: add --full"
+        )
     return run_notebooks.main(
-        full=args.full, only=args.only, mnist_path=args.mnist_path, store=args.store, timeout=args.timeout
+        full=args.full,
+        only=args.only,
+        mnist_path=args.mnist_path,
+        store=args.store,
+        timeout=args.timeout,
     )
 
 

@@ -20,7 +20,9 @@ def verdict(question, answer, capsys):
 def untied_autoencoder(num_inputs, num_hidden):
     inputs = keras.Input((num_inputs,))
     codes = keras.layers.Dense(num_hidden, activation="sigmoid")(inputs)
-    return keras.Model(inputs, keras.layers.Dense(num_inputs, activation="sigmoid")(codes))
+    return keras.Model(
+        inputs, keras.layers.Dense(num_inputs, activation="sigmoid")(codes)
+    )
 
 
 def tied_with_linear_output(num_inputs, num_hidden):
@@ -44,7 +46,9 @@ def relu_autoencoder(num_inputs, code_size):
 
 def wide_linear_autoencoder(num_inputs, code_size):
     inputs = keras.Input((num_inputs,))
-    return keras.Model(inputs, keras.layers.Dense(num_inputs)(keras.layers.Dense(num_inputs)(inputs)))
+    return keras.Model(
+        inputs, keras.layers.Dense(num_inputs)(keras.layers.Dense(num_inputs)(inputs))
+    )
 
 
 def uncentred_directions(x, k):
@@ -61,7 +65,11 @@ WRONG_ANSWERS = [
     (nb00.q1, untied_autoencoder, "expected one layers.DenseTranspose decoder"),
     (nb00.q1, tied_with_linear_output, "expected a sigmoid on the decoder"),
     (nb00.q1, tied_hard_coded, "use num_inputs and num_hidden"),
-    (nb00.q2, lambda p, r: float(np.abs(p - r).sum()), "expected a whole number of bits"),
+    (
+        nb00.q2,
+        lambda p, r: float(np.abs(p - r).sum()),
+        "expected a whole number of bits",
+    ),
     (nb00.q2, lambda p, r: int(np.sum(r < 0.5)), "you counted"),
     (nb00.q2, lambda p, r: 1 / 0, "raised ZeroDivisionError"),
     (nb00.q3, relu_autoencoder, "the model is not linear"),
@@ -95,7 +103,9 @@ def test_every_question_of_notebook_00_has_wrong_answers_tested():
 def test_right_answers_pass(capsys):
     assert verdict(nb00.q4, 20, capsys).startswith("✅ q4 passed")
     assert verdict(nb00.q6, " B ", capsys).startswith("✅ q6 passed")
-    assert verdict(nb00.q2, lambda p, r: int(np.sum((r > 0.5) != (p > 0.5))), capsys).startswith("✅")
+    assert verdict(
+        nb00.q2, lambda p, r: int(np.sum((r > 0.5) != (p > 0.5))), capsys
+    ).startswith("✅")
 
 
 def test_unfinished_todo_stops_the_check():
@@ -116,9 +126,20 @@ def test_hint_and_solution(capsys):
 
 
 def test_solution_regions_parse_and_reject_broken_markers():
-    items = checks.solution_regions("a\n    # BEGIN SOLUTION q2: do it\n    x = 1\n    # END SOLUTION\nb")
+    items = checks.solution_regions(
+        "a\n    # BEGIN SOLUTION q2: do it\n    x = 1\n    # END SOLUTION\nb"
+    )
     assert items[0] == "a" and items[2] == "b"
-    assert items[1] == {"question": "q2", "indent": "    ", "task": "do it", "lines": ["    x = 1"]}
-    for broken in ["# BEGIN SOLUTION q1\nx", "# END SOLUTION", "# BEGIN SOLUTION q1\n# BEGIN SOLUTION q2"]:
+    assert items[1] == {
+        "question": "q2",
+        "indent": "    ",
+        "task": "do it",
+        "lines": ["    x = 1"],
+    }
+    for broken in [
+        "# BEGIN SOLUTION q1\nx",
+        "# END SOLUTION",
+        "# BEGIN SOLUTION q1\n# BEGIN SOLUTION q2",
+    ]:
         with pytest.raises(ValueError, match="Expected # (END|BEGIN) SOLUTION"):
             checks.solution_regions(broken)

@@ -27,14 +27,24 @@ def test_mode_helper_errors():
 def test_environment_report_names_versions_and_data_source():
     lines, problems = config.environment_report()
     text = "\n".join(lines)
-    for expected in ("Python", "Keras", "backend", "Devices", "MNIST source", "Keras cache"):
+    for expected in (
+        "Python",
+        "Keras",
+        "backend",
+        "Devices",
+        "MNIST source",
+        "Keras cache",
+    ):
         assert expected in text
     assert isinstance(problems, list)
 
 
 def test_headline_format(capsys):
     config.headline("bit errors", 0, "0 in the course")
-    assert capsys.readouterr().out == "HEADLINE: bit errors = 0 (reference: 0 in the course)\n"
+    assert (
+        capsys.readouterr().out
+        == "HEADLINE: bit errors = 0 (reference: 0 in the course)\n"
+    )
 
 
 def test_comparison_table(capsys):
@@ -43,7 +53,9 @@ def test_comparison_table(capsys):
     table.run(size=2, rate=0.5)
     lines = table.as_text().splitlines()
     assert lines[0].split() == ["size", "rate", "loss", "seconds"] and len(lines) == 3
-    with pytest.raises(ValueError, match=r"Expected parameters among \['size', 'rate'\]"):
+    with pytest.raises(
+        ValueError, match=r"Expected parameters among \['size', 'rate'\]"
+    ):
         table.run(depth=3)
     with pytest.raises(ValueError, match="Expected `experiment` to be a function"):
         tuning.ComparisonTable(42)

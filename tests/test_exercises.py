@@ -26,7 +26,9 @@ def test_notebooks_match_what_the_generator_writes():
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
 def test_exercise_differs_only_in_todos_and_outputs(solution):
-    exercise = json.loads((ROOT / "notebooks" / solution.name).read_text(encoding="utf-8"))
+    exercise = json.loads(
+        (ROOT / "notebooks" / solution.name).read_text(encoding="utf-8")
+    )
     stored = json.loads(solution.read_text(encoding="utf-8"))
     assert len(exercise["cells"]) == len(stored["cells"])
     regions = todos = 0
@@ -46,21 +48,43 @@ def test_exercise_differs_only_in_todos_and_outputs(solution):
 def test_badge_and_setup_use_the_one_repository_url(solution):
     text = solution.read_text(encoding="utf-8")
     owner_repo = REPO_URL.replace("https://github.com/", "")
-    assert f"colab.research.google.com/github/{owner_repo}/blob/main/solutions/{solution.name}" in text
+    assert (
+        f"colab.research.google.com/github/{owner_repo}/blob/main/solutions/{solution.name}"
+        in text
+    )
     assert f'REPO_URL = \\"{REPO_URL}\\"' in text
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
 def test_exercise_runs_until_its_first_todo(solution):
     exercise = nbformat.read(ROOT / "notebooks" / solution.name, as_version=4)
-    first_todo = next(i for i, c in enumerate(exercise.cells) if "raise NotImplementedError(" in c.source)
+    first_todo = next(
+        i
+        for i, c in enumerate(exercise.cells)
+        if "raise NotImplementedError(" in c.source
+    )
     # Run only up to the cell after the first TODO (its check); later cells are not needed.
     exercise.cells = exercise.cells[: first_todo + 2]
-    client = NotebookClient(exercise, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client = NotebookClient(
+        exercise,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(ROOT / "notebooks")}},
+    )
     with pytest.raises(CellExecutionError) as failure:
         client.execute()
     assert "NotImplementedError" in str(failure.value)
-    failed = [i for i, c in enumerate(exercise.cells)
-              if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    failed = [
+        i
+        for i, c in enumerate(exercise.cells)
+        if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    ]
     assert failed and failed[0] in (first_todo, first_todo + 1), (failed, first_todo)
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_readme_lists_each_notebook_with_its_colab_badge(solution):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    owner_repo = REPO_URL.replace("https://github.com/", "")
+    badge = f"colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{solution.name}"
+    assert badge in readme

@@ -7,7 +7,9 @@ from utils import noise
 IMAGES = np.random.default_rng(0).uniform(0, 1, (64, 28, 28)).astype("float32")
 
 
-@pytest.mark.parametrize("corrupt", [noise.gaussian, noise.masking, noise.salt_and_pepper])
+@pytest.mark.parametrize(
+    "corrupt", [noise.gaussian, noise.masking, noise.salt_and_pepper]
+)
 def test_shape_range_and_seeding(corrupt):
     first = corrupt(IMAGES, 0.3, seed=1)
     assert first.shape == IMAGES.shape and first.dtype == np.float32
@@ -19,7 +21,9 @@ def test_shape_range_and_seeding(corrupt):
 
 def test_seed_generator_gives_new_noise_each_call():
     generator = keras.random.SeedGenerator(5)
-    assert not np.array_equal(noise.gaussian(IMAGES, 0.2, generator), noise.gaussian(IMAGES, 0.2, generator))
+    assert not np.array_equal(
+        noise.gaussian(IMAGES, 0.2, generator), noise.gaussian(IMAGES, 0.2, generator)
+    )
 
 
 def test_gaussian_strength():
@@ -58,9 +62,18 @@ def test_block_mask(shape):
         (lambda: noise.masking(np.full((2, 3), np.nan), 0.1), "finite numbers"),
         (lambda: noise.salt_and_pepper(["a", "b"], 0.1), "array of numbers"),
         (lambda: noise.gaussian(IMAGES, 0.1, seed="x"), "Expected `seed`"),
-        (lambda: noise.block_mask(IMAGES.reshape(64, 784), 8), r"Expected `images` of shape \(n, height, width\)"),
-        (lambda: noise.block_mask(IMAGES, 28), "Expected `block_size` smaller than the image"),
-        (lambda: noise.block_mask(IMAGES, 0), "Expected `block_size` to be a positive int"),
+        (
+            lambda: noise.block_mask(IMAGES.reshape(64, 784), 8),
+            r"Expected `images` of shape \(n, height, width\)",
+        ),
+        (
+            lambda: noise.block_mask(IMAGES, 28),
+            "Expected `block_size` smaller than the image",
+        ),
+        (
+            lambda: noise.block_mask(IMAGES, 0),
+            "Expected `block_size` to be a positive int",
+        ),
     ],
 )
 def test_bad_inputs(call, message):

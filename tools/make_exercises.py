@@ -22,7 +22,7 @@ SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "notebooks"
 BADGE = re.compile(r"^\[!\[Open In Colab\]\(.*$", re.MULTILINE)
 
-SETUP_TEMPLATE = '''\
+SETUP_TEMPLATE = """\
 # Setup: the same cell works on Colab (it fetches the workshop) and locally.
 import os
 import subprocess
@@ -44,13 +44,15 @@ sys.path.insert(0, str(root))
 
 from utils import config
 
-config.setup(seed=42)'''
+config.setup(seed=42)"""
 
 
 def badge(folder, filename):
     """Return the Open-in-Colab badge line for ``folder/filename`` in the repository."""
     path = REPO_URL.replace("https://github.com/", "")
-    url = f"https://colab.research.google.com/github/{path}/blob/main/{folder}/{filename}"
+    url = (
+        f"https://colab.research.google.com/github/{path}/blob/main/{folder}/{filename}"
+    )
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
 
 
@@ -59,7 +61,9 @@ def setup_source():
 
 
 def _source(cell):
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return (
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    )
 
 
 def _set_source(cell, text):
@@ -72,11 +76,17 @@ def stamp(notebook, folder, filename):
     cells = notebook["cells"]
     first = next((c for c in cells if c["cell_type"] == "markdown"), None)
     if first is None or not BADGE.search(_source(first)):
-        raise ValueError(f"Expected a Colab badge line in the first Markdown cell of {filename}")
-    _set_source(first, BADGE.sub(lambda _: badge(folder, filename), _source(first), count=1))
+        raise ValueError(
+            f"Expected a Colab badge line in the first Markdown cell of {filename}"
+        )
+    _set_source(
+        first, BADGE.sub(lambda _: badge(folder, filename), _source(first), count=1)
+    )
     setups = [c for c in cells if "setup" in c.get("metadata", {}).get("tags", [])]
     if len(setups) != 1:
-        raise ValueError(f"Expected one code cell tagged 'setup' in {filename}. Received: {len(setups)}")
+        raise ValueError(
+            f"Expected one code cell tagged 'setup' in {filename}. Received: {len(setups)}"
+        )
     _set_source(setups[0], setup_source())
     return notebook
 
@@ -128,7 +138,11 @@ def expected_files():
 def drift():
     """Return the paths that differ from what sync would write, and stray exercises."""
     files = expected_files()
-    changed = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+    changed = [
+        p
+        for p, text in files.items()
+        if not p.exists() or p.read_text(encoding="utf-8") != text
+    ]
     stray = [p for p in EXERCISES.glob("*.ipynb") if p not in files]
     return changed + stray
 
@@ -138,7 +152,11 @@ def main(check=False):
     if check:
         for path in problems:
             print("out of date:", path.relative_to(ROOT))
-        print("notebooks/ matches solutions/." if not problems else "Run: python3 workshop.py sync")
+        print(
+            "notebooks/ matches solutions/."
+            if not problems
+            else "Run: python3 workshop.py sync"
+        )
         return 1 if problems else 0
     EXERCISES.mkdir(exist_ok=True)
     for path, text in expected_files().items():

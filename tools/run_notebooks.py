@@ -43,8 +43,14 @@ def headlines(notebook):
     found = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            text = output.get("text", "") if output.get("output_type") == "stream" else ""
-            found += [line[len(HEADLINE_PREFIX):] for line in text.splitlines() if line.startswith(HEADLINE_PREFIX)]
+            text = (
+                output.get("text", "") if output.get("output_type") == "stream" else ""
+            )
+            found += [
+                line[len(HEADLINE_PREFIX) :]
+                for line in text.splitlines()
+                if line.startswith(HEADLINE_PREFIX)
+            ]
     return found
 
 
@@ -53,8 +59,14 @@ def failed_cell(notebook):
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
-                return index, first_line, f"{output.get('ename')}: {output.get('evalue')}"
+                first_line = next(
+                    (line for line in cell.source.splitlines() if line.strip()), ""
+                )
+                return (
+                    index,
+                    first_line,
+                    f"{output.get('ename')}: {output.get('evalue')}",
+                )
     return None
 
 
@@ -67,7 +79,9 @@ def execute(path, timeout):
     def progress(cell, cell_index, execute_reply):
         if cell.cell_type == "code":
             done[0] += 1
-            if sys.stdout.isatty():  # a live counter for people; logs get one line per notebook
+            if (
+                sys.stdout.isatty()
+            ):  # a live counter for people; logs get one line per notebook
                 print(f"\r    cell {done[0]}/{code_cells}", end="", flush=True)
 
     client = NotebookClient(
@@ -98,13 +112,17 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if mnist_path:
         if not Path(mnist_path).expanduser().is_file():
-            raise SystemExit(f"Expected an MNIST .npz at --mnist-path. Received: {mnist_path} (no such file)")
+            raise SystemExit(
+                f"Expected an MNIST .npz at --mnist-path. Received: {mnist_path} (no such file)"
+            )
         os.environ["WORKSHOP_MNIST_PATH"] = str(Path(mnist_path).expanduser().resolve())
     notebooks = find_notebooks(only)
     BUILD.mkdir(exist_ok=True)
     mode = "full" if full else "fast"
-    print(f"Running {len(notebooks)} notebook(s) in {mode} mode on {platform.node()} "
-          f"({os.cpu_count()} CPUs, Python {platform.python_version()}); outputs in {BUILD}/")
+    print(
+        f"Running {len(notebooks)} notebook(s) in {mode} mode on {platform.node()} "
+        f"({os.cpu_count()} CPUs, Python {platform.python_version()}); outputs in {BUILD}/"
+    )
     rows = []
     for number, path in enumerate(notebooks, start=1):
         print(f"[{number}/{len(notebooks)}] {path.name} ...", flush=True)
@@ -115,12 +133,17 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
         html, _ = HTMLExporter().from_notebook_node(notebook)
         (BUILD / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
         status = "FAILED" if error else "ok"
-        print(f"    {status} in {seconds:.1f} s" + (f": {error}" if error else ""), flush=True)
+        print(
+            f"    {status} in {seconds:.1f} s" + (f": {error}" if error else ""),
+            flush=True,
+        )
         if store and not error:
             stored = stamp(nbformat.from_dict(notebook), "solutions", path.name)
             path.write_text(dumps(stored), encoding="utf-8")
             print(f"    stored full-mode outputs in {path.relative_to(ROOT)}")
-        rows.append((path.stem, status, seconds, "; ".join(headlines(notebook)) or "-", error))
+        rows.append(
+            (path.stem, status, seconds, "; ".join(headlines(notebook)) or "-", error)
+        )
     if store:
         make_exercises.main()  # the exercises follow the solutions they come from
     table = summary_table(rows, mode)
@@ -141,7 +164,12 @@ def summary_table(rows, mode):
         "| notebook | status | wall time | headline |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {name} | {status} | {seconds:.1f} s | {headline} |" for name, status, seconds, headline, _ in rows]
+    lines += [
+        f"| {name} | {status} | {seconds:.1f} s | {headline} |"
+        for name, status, seconds, headline, _ in rows
+    ]
     total = sum(row[2] for row in rows)
-    lines.append(f"| total | {sum(r[1] == 'ok' for r in rows)}/{len(rows)} ok | {total:.1f} s | |")
+    lines.append(
+        f"| total | {sum(r[1] == 'ok' for r in rows)}/{len(rows)} ok | {total:.1f} s | |"
+    )
     return "\n".join(lines)

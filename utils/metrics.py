@@ -13,7 +13,9 @@ def _pair(x, x_hat):
             f"Expected `x` and `x_hat` of the same shape. Received: {x.shape} and {x_hat.shape}"
         )
     if x.ndim < 2 or x.shape[0] == 0:
-        raise ValueError(f"Expected a batch of shape (n, ...). Received: shape={x.shape}")
+        raise ValueError(
+            f"Expected a batch of shape (n, ...). Received: shape={x.shape}"
+        )
     return x.reshape(len(x), -1), x_hat.reshape(len(x_hat), -1)
 
 

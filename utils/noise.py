@@ -9,14 +9,21 @@ numpy array of the same shape clipped to [0, 1], and draws its randomness from
 import keras
 import numpy as np
 
-from utils.validation import as_float_array, check_fraction, check_positive_int, check_unit_range
+from utils.validation import (
+    as_float_array,
+    check_fraction,
+    check_positive_int,
+    check_unit_range,
+)
 
 
 def _prepare(x, name="x"):
     array = as_float_array(x, name)
     check_unit_range(array, name)
     if array.ndim < 1 or array.size == 0:
-        raise ValueError(f"Expected a non-empty batch in `{name}`. Received: shape={array.shape}")
+        raise ValueError(
+            f"Expected a non-empty batch in `{name}`. Received: shape={array.shape}"
+        )
     return array
 
 
@@ -92,7 +99,10 @@ def block_mask(images, block_size=10, seed=0):
     rows = keras.ops.reshape(keras.ops.arange(height), (1, height, 1))
     cols = keras.ops.reshape(keras.ops.arange(width), (1, 1, width))
     inside = (
-        (rows >= top) & (rows < top + block_size) & (cols >= left) & (cols < left + block_size)
+        (rows >= top)
+        & (rows < top + block_size)
+        & (cols >= left)
+        & (cols < left + block_size)
     )
     hole = _to_numpy(keras.ops.cast(inside, "float32"))
     if images.ndim == 4:

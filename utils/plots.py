@@ -22,7 +22,10 @@ def image_grid(images, num_columns=10, titles=None, cmap="gray", figure_width=No
     num_rows = int(np.ceil(len(images) / num_columns))
     width = figure_width or 1.1 * num_columns
     figure, axes = plt.subplots(
-        num_rows, num_columns, figsize=(width, width / num_columns * num_rows * 1.1), squeeze=False
+        num_rows,
+        num_columns,
+        figsize=(width, width / num_columns * num_rows * 1.1),
+        squeeze=False,
     )
     for index, axis in enumerate(axes.flat):
         axis.axis("off")
@@ -48,7 +51,10 @@ def compare_rows(rows, num_images=10):
             f"Received: {type(rows).__name__}"
         )
     check_positive_int(num_images, "num_images")
-    batches = {label: images_as_batch(images, f"rows[{label!r}]") for label, images in rows.items()}
+    batches = {
+        label: images_as_batch(images, f"rows[{label!r}]")
+        for label, images in rows.items()
+    }
     for label, batch in batches.items():
         if len(batch) < num_images:
             raise ValueError(
@@ -56,9 +62,14 @@ def compare_rows(rows, num_images=10):
             )
     sizes = {batch.shape[1:] for batch in batches.values()}
     if len(sizes) > 1:
-        raise ValueError(f"Expected images of one size in every row. Received: {sorted(sizes)}")
+        raise ValueError(
+            f"Expected images of one size in every row. Received: {sorted(sizes)}"
+        )
     figure, axes = plt.subplots(
-        len(batches), num_images, figsize=(1.1 * num_images, 1.25 * len(batches)), squeeze=False
+        len(batches),
+        num_images,
+        figsize=(1.1 * num_images, 1.25 * len(batches)),
+        squeeze=False,
     )
     for row, (label, batch) in enumerate(batches.items()):
         for column in range(num_images):
@@ -90,13 +101,19 @@ def training_curves(history, metrics=None, log_scale=False):
     unknown = [name for name in names if name not in logs]
     if unknown:
         raise ValueError(f"Expected metrics among {sorted(logs)}. Received: {unknown}")
-    figure, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.2), squeeze=False)
+    figure, axes = plt.subplots(
+        1, len(names), figsize=(4.5 * len(names), 3.2), squeeze=False
+    )
     for axis, name in zip(axes.flat, names):
         values = as_float_array(logs[name], f"history[{name!r}]")
         epochs = np.arange(1, len(values) + 1)
         axis.plot(epochs, values, label="training")
         if f"val_{name}" in logs:
-            axis.plot(epochs, as_float_array(logs[f"val_{name}"], f"val_{name}"), label="validation")
+            axis.plot(
+                epochs,
+                as_float_array(logs[f"val_{name}"], f"val_{name}"),
+                label="validation",
+            )
             axis.legend()
         axis.set_xlabel("epoch")
         axis.set_ylabel(name)
@@ -120,7 +137,9 @@ def latent_scatter(codes, labels, title="Codes coloured by digit"):
             f"Expected `labels` of shape ({len(codes)},), one per code. Received: shape={labels.shape}"
         )
     figure, axis = plt.subplots(figsize=(6, 5))
-    points = axis.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=4, alpha=0.7)
+    points = axis.scatter(
+        codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=4, alpha=0.7
+    )
     figure.colorbar(points, ax=axis, label="label")
     axis.set_title(title)
     axis.set_xlabel("code 1")

@@ -1,8 +1,8 @@
 """The "Tune it" helper: run a short experiment per setting and compare the runs in a table.
 
-    table = tuning.ComparisonTable(run_experiment)   # run_experiment(**params) -> dict
-    table.run(code_size=10, epochs=20)               # adds a row and shows the table
-    table.panel(code_size=(1, 40), epochs=(5, 100))  # a panel with a Run button (ipywidgets)
+table = tuning.ComparisonTable(run_experiment)   # run_experiment(**params) -> dict
+table.run(code_size=10, epochs=20)               # adds a row and shows the table
+table.panel(code_size=(1, 40), epochs=(5, 100))  # a panel with a Run button (ipywidgets)
 """
 
 import inspect
@@ -51,10 +51,20 @@ class ComparisonTable:
         if not self.rows:
             return "(no runs yet)"
         columns = list(dict.fromkeys(key for row in self.rows for key in row))
-        cells = [[_format(row.get(column, "")) for column in columns] for row in self.rows]
-        widths = [max(len(column), *(len(row[i]) for row in cells)) for i, column in enumerate(columns)]
-        lines = ["  ".join(column.rjust(width) for column, width in zip(columns, widths))]
-        lines += ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells]
+        cells = [
+            [_format(row.get(column, "")) for column in columns] for row in self.rows
+        ]
+        widths = [
+            max(len(column), *(len(row[i]) for row in cells))
+            for i, column in enumerate(columns)
+        ]
+        lines = [
+            "  ".join(column.rjust(width) for column, width in zip(columns, widths))
+        ]
+        lines += [
+            "  ".join(cell.rjust(width) for cell, width in zip(row, widths))
+            for row in cells
+        ]
         return "\n".join(lines)
 
     def panel(self, **choices):
@@ -66,7 +76,9 @@ class ComparisonTable:
         """
         unknown = sorted(set(choices) - set(self.parameters))
         if unknown:
-            raise ValueError(f"Expected parameters among {self.parameters}. Received unknown: {unknown}")
+            raise ValueError(
+                f"Expected parameters among {self.parameters}. Received unknown: {unknown}"
+            )
         try:
             from ipywidgets import interact_manual
         except ImportError:

@@ -97,5 +97,7 @@ def images_as_batch(images, name="images"):
             f"Received: shape={shape}"
         )
     if array.shape[0] == 0:
-        raise ValueError(f"Expected at least one image in `{name}`. Received: shape={shape}")
+        raise ValueError(
+            f"Expected at least one image in `{name}`. Received: shape={shape}"
+        )
     return array

@@ -22,7 +22,9 @@ from pathlib import Path
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION (?P<question>q\d+)(?::\s*(?P<task>.*))?$")
+BEGIN = re.compile(
+    r"^(?P<indent>\s*)# BEGIN SOLUTION (?P<question>q\d+)(?::\s*(?P<task>.*))?$"
+)
 END = re.compile(r"^\s*# END SOLUTION\s*$")
 PASS_MARK = "✅"
 FAIL_MARK = "❌"
@@ -45,7 +47,9 @@ def solution_regions(source):
         begin, end = BEGIN.match(line), END.match(line)
         if begin:
             if region is not None:
-                raise ValueError(f"Expected # END SOLUTION before line {number}. Received: nested BEGIN")
+                raise ValueError(
+                    f"Expected # END SOLUTION before line {number}. Received: nested BEGIN"
+                )
             region = {
                 "question": begin["question"],
                 "indent": begin["indent"],
@@ -54,7 +58,9 @@ def solution_regions(source):
             }
         elif end:
             if region is None:
-                raise ValueError(f"Expected # BEGIN SOLUTION before line {number}. Received: a lone END")
+                raise ValueError(
+                    f"Expected # BEGIN SOLUTION before line {number}. Received: a lone END"
+                )
             items.append(region)
             region = None
         elif region is not None:
@@ -62,7 +68,9 @@ def solution_regions(source):
         else:
             items.append(line)
     if region is not None:
-        raise ValueError(f"Expected # END SOLUTION for {region['question']}. Received: end of cell")
+        raise ValueError(
+            f"Expected # END SOLUTION for {region['question']}. Received: end of cell"
+        )
     return items
 
 
@@ -78,7 +86,12 @@ class Question:
     """
 
     def __init__(self, notebook, name, check, hint):
-        self.notebook, self.name, self.check, self.hint_text = notebook, name, check, hint
+        self.notebook, self.name, self.check, self.hint_text = (
+            notebook,
+            name,
+            check,
+            hint,
+        )
 
     def evaluate(self, *answer):
         """Return (passed, message) without printing."""
@@ -100,7 +113,9 @@ class Question:
         else:
             print(f"{FAIL_MARK} {self.name} not yet: {message}")
             print(f"   Hint: {self.hint_text}")
-            print(f"   (Run {self.name}.hint() again or {self.name}.solution() to see the answer.)")
+            print(
+                f"   (Run {self.name}.hint() again or {self.name}.solution() to see the answer.)"
+            )
 
     def hint(self):
         """Print the hint."""
@@ -116,7 +131,9 @@ def solution_code(notebook, question, solutions_dir=None):
     folder = Path(solutions_dir or REPO_ROOT / "solutions")
     matches = sorted(folder.glob(f"{notebook}_*.ipynb"))
     if not matches:
-        raise ValueError(f"Expected a solution notebook {folder}/{notebook}_*.ipynb. Received: none")
+        raise ValueError(
+            f"Expected a solution notebook {folder}/{notebook}_*.ipynb. Received: none"
+        )
     cells = json.loads(matches[0].read_text(encoding="utf-8"))["cells"]
     for cell in cells:
         source = "".join(cell["source"])
@@ -124,7 +141,9 @@ def solution_code(notebook, question, solutions_dir=None):
             if isinstance(item, dict) and item["question"] == question:
                 indent = len(item["indent"])
                 return "\n".join(line[indent:] for line in item["lines"])
-    raise ValueError(f"Expected a region for {question} in {matches[0].name}. Received: none")
+    raise ValueError(
+        f"Expected a region for {question} in {matches[0].name}. Received: none"
+    )
 
 
 # ---- Helpers for writing checks ---------------------------------------------------------

@@ -20,13 +20,17 @@ def _sigmoid(values):
 
 def _check_tied_autoencoder(build):
     expect_callable(build, "the function build_tied_autoencoder")
-    model = expect_model(build(5, 3), "build_tied_autoencoder(5, 3) to return a Keras model")
+    model = expect_model(
+        build(5, 3), "build_tied_autoencoder(5, 3) to return a Keras model"
+    )
     expect(
         tuple(model.output_shape) == (None, 5),
         f"expected outputs of shape (None, 5), got {model.output_shape}",
     )
     tied = [layer for layer in model.layers if isinstance(layer, layers.DenseTranspose)]
-    expect(len(tied) == 1, f"expected one layers.DenseTranspose decoder, found {len(tied)}")
+    expect(
+        len(tied) == 1, f"expected one layers.DenseTranspose decoder, found {len(tied)}"
+    )
     encoder = tied[0].tied_to
     expect(
         encoder.units == 3 and encoder.activation is keras.activations.sigmoid,
@@ -70,25 +74,42 @@ def _check_bit_errors(count_bit_errors):
         isinstance(got, (int, np.integer)) or float(got).is_integer(),
         f"expected a whole number of bits, got {got!r}: round the reconstructions first",
     )
-    expect(int(got) == 0, f"a near-perfect reconstruction has 0 wrong bits; you counted {got}")
+    expect(
+        int(got) == 0,
+        f"a near-perfect reconstruction has 0 wrong bits; you counted {got}",
+    )
     wrong = close.copy()
-    wrong[0, 1], wrong[2, 0], wrong[3, 4] = 0.7, 0.3, 0.51  # three bits on the wrong side
+    wrong[0, 1], wrong[2, 0], wrong[3, 4] = (
+        0.7,
+        0.3,
+        0.51,
+    )  # three bits on the wrong side
     wrong[1, 2] = 0.55  # right side of 0.5, though not confident
     got = count_bit_errors(patterns, wrong)
-    expect(int(got) == 3, f"expected 3 wrong bits in the test reconstruction, you counted {got}")
+    expect(
+        int(got) == 3,
+        f"expected 3 wrong bits in the test reconstruction, you counted {got}",
+    )
     flipped = 1.0 - close
     got = count_bit_errors(patterns, flipped)
-    expect(int(got) == 20, f"every bit is wrong in an inverted reconstruction (20), you counted {got}")
+    expect(
+        int(got) == 20,
+        f"every bit is wrong in an inverted reconstruction (20), you counted {got}",
+    )
     return "bits are counted after rounding at 0.5."
 
 
 def _dense_units(model):
-    return [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    return [
+        layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)
+    ]
 
 
 def _check_linear_autoencoder(build):
     expect_callable(build, "the function build_linear_autoencoder")
-    model = expect_model(build(100, 20), "build_linear_autoencoder(100, 20) to return a model")
+    model = expect_model(
+        build(100, 20), "build_linear_autoencoder(100, 20) to return a model"
+    )
     expect(
         tuple(model.output_shape) == (None, 100),
         f"expected outputs of shape (None, 100), got {model.output_shape}",
@@ -99,7 +120,10 @@ def _check_linear_autoencoder(build):
         f"expected the narrowest Dense layer to have 20 units (the code), found {units}",
     )
     count = trainable_count(model)
-    expect(count == 4120, f"expected 100*20 + 20 + 20*100 + 100 = 4120 parameters, found {count}")
+    expect(
+        count == 4120,
+        f"expected 100*20 + 20 + 20*100 + 100 = 4120 parameters, found {count}",
+    )
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((2, 8, 100)).astype("float32")
     zero = np.zeros((1, 100), "float32")
@@ -121,7 +145,10 @@ def _check_knee(knee):
         isinstance(knee, (int, np.integer)) and not isinstance(knee, bool),
         f"expected a whole number of code units, got {knee!r}",
     )
-    expect(knee != 19, "with 19 units the error is still far above zero: look one step further")
+    expect(
+        knee != 19,
+        "with 19 units the error is still far above zero: look one step further",
+    )
     expect(
         knee <= 20,
         f"{knee} units reconstruct well, but a smaller code does too: what is the smallest?",
@@ -134,7 +161,10 @@ def _check_principal_directions(top_principal_directions):
     expect_callable(top_principal_directions, "the function top_principal_directions")
     points = data.noisy_plane(num_samples=500, seed=1)
     basis = np.asarray(top_principal_directions(points, 2), dtype="float64")
-    expect(basis.shape == (4, 2), f"expected a (4, 2) basis for k=2, got shape {basis.shape}")
+    expect(
+        basis.shape == (4, 2),
+        f"expected a (4, 2) basis for k=2, got shape {basis.shape}",
+    )
     expect(
         np.allclose(basis.T @ basis, np.eye(2), atol=1e-4),
         "expected orthonormal columns (unit length, at right angles to each other)",
@@ -158,7 +188,9 @@ def _check_principal_directions(top_principal_directions):
 
 def _check_curved_surface(answer):
     letter = expect_choice(answer, {"a", "b", "c"})
-    expect(letter != "a", "more epochs do not help: the linear model already matches PCA")
+    expect(
+        letter != "a", "more epochs do not help: the linear model already matches PCA"
+    )
     expect(letter != "c", "a smaller learning rate would converge to the same error")
     return "a linear decoder can only output points of a plane, and the bowl is curved."
 
