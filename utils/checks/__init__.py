@@ -167,7 +167,14 @@ def expect_model(answer, what="a Keras model"):
 
 
 def expect_callable(answer, what="a function"):
-    """Raise ``Wrong`` unless ``answer`` can be called; return it."""
+    """Raise ``Wrong`` unless ``answer`` is a function (not a model or layer); return it."""
+    import keras
+
+    expect(
+        not isinstance(answer, (keras.Model, keras.layers.Layer)),
+        f"expected {what}, received a Keras {type(answer).__name__}: pass the function "
+        "itself, not what it returned",
+    )
     expect(callable(answer), f"expected {what}, received {type(answer).__name__}")
     return answer
 

@@ -1,0 +1,181 @@
+"""Checks for notebook 01, the dense autoencoder on MNIST."""
+
+import keras
+import numpy as np
+
+from utils import layers
+from utils.checks import (
+    Question,
+    expect,
+    expect_callable,
+    expect_choice,
+    expect_model,
+    trainable_count,
+)
+
+
+def _dense_count(sizes):
+    """Parameters of a chain of Dense layers through ``sizes`` (kernels and biases)."""
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def _check_dense_autoencoder(build):
+    expect_callable(build, "the function build_dense_autoencoder")
+    model = expect_model(build(32), "build_dense_autoencoder(32) to return a Keras model")
+    expect(
+        tuple(model.input_shape) == (None, 784) and tuple(model.output_shape) == (None, 784),
+        f"expected (None, 784) in and out, got {model.input_shape} -> {model.output_shape}",
+    )
+    names = [layer.name for layer in model.layers]
+    expect("code" in names, f"expected a layer named 'code', found {names}")
+    code = model.get_layer("code")
+    expect(
+        getattr(code, "units", None) == 32,
+        f"expected 32 units in the 'code' layer, found {getattr(code, 'units', None)}",
+    )
+    expect(
+        code.activation is keras.activations.relu,
+        "expected a ReLU on the code layer (activation='relu')",
+    )
+    last = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)][-1]
+    expect(
+        last.activation is keras.activations.sigmoid,
+        "expected a sigmoid on the output layer: pixels lie in [0, 1]",
+    )
+    count = trainable_count(model)
+    expect(count == 50992, f"expected 784*32 + 32 + 32*784 + 784 = 50992 parameters, found {count}")
+    expect(
+        trainable_count(build(8)) == _dense_count([784, 8, 784]),
+        "build_dense_autoencoder(8) should have 13336 parameters: use code_size",
+    )
+    return "784 -> 32 (ReLU) -> 784 (sigmoid), 50,992 parameters."
+
+
+def _check_cross_entropy(binary_cross_entropy):
+    expect_callable(binary_cross_entropy, "the function binary_cross_entropy")
+    x = np.array([[0.0, 1.0, 0.5, 0.2]], "float32")
+    x_hat = np.array([[0.1, 0.8, 0.5, 0.2]], "float32")
+    expected = float(np.mean(-(x * np.log(x_hat) + (1 - x) * np.log(1 - x_hat))))
+    got = float(binary_cross_entropy(x, x_hat))
+    expect(
+        not np.isclose(got, 4 * expected, atol=1e-3),
+        f"you summed over the pixels ({got:.4f}); take the mean, as Keras does ({expected:.4f})",
+    )
+    expect(abs(got) > 0, "got 0: is the sign right? -(x log x̂ + (1 - x) log(1 - x̂))")
+    expect(got > 0, f"got {got:.4f} < 0: the formula needs a minus sign in front")
+    expect(abs(got - expected) < 1e-3, f"expected {expected:.4f} on the test pixels, got {got:.4f}")
+    edge = float(binary_cross_entropy(np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])))
+    expect(
+        np.isfinite(edge),
+        f"a confident wrong output (x̂ = 0 for x = 1) gave {edge}: clip x̂ to "
+        "[1e-7, 1 - 1e-7] before the logarithm",
+    )
+    return "the mean over pixels of -(x log x̂ + (1 - x) log(1 - x̂)), safe at 0 and 1."
+
+
+def _check_entropy_floor(answer):
+    letter = expect_choice(answer, {"a", "b", "c"})
+    expect(letter != "a", "no weight decay is added: the loss is cross-entropy alone")
+    expect(letter != "c", "a sigmoid can output any value strictly between 0 and 1, gray targets too")
+    return "for a gray target p the best output is p, and the loss there is the entropy of p."
+
+
+def _check_tied_deep_autoencoder(build):
+    expect_callable(build, "the function build_tied_deep_autoencoder")
+    model = expect_model(build((128, 64, 32)), "build_tied_deep_autoencoder((128, 64, 32))")
+    expect(
+        tuple(model.output_shape) == (None, 784),
+        f"expected outputs of shape (None, 784), got {model.output_shape}",
+    )
+    count = trainable_count(model)
+    untied = _dense_count([784, 128, 64, 32, 64, 128, 784])
+    expect(
+        count != untied,
+        f"found {count} parameters, as many as the untied model: tie the decoder",
+    )
+    tied = [layer for layer in model.layers if isinstance(layer, layers.DenseTranspose)]
+    expect(len(tied) == 3, f"expected 3 DenseTranspose decoder layers, found {len(tied)}")
+    encoder = _dense_count([784, 128, 64, 32])
+    expected = encoder + 64 + 128 + 784
+    expect(
+        count == expected,
+        f"expected {expected} parameters (the encoder's {encoder} plus the decoder's "
+        f"biases 64 + 128 + 784), found {count}",
+    )
+    other = build((256, 16))
+    expected_other = _dense_count([784, 256, 16]) + 256 + 784
+    expect(
+        trainable_count(other) == expected_other,
+        f"build_tied_deep_autoencoder((256, 16)) should have {expected_other} parameters: "
+        "loop over hidden_sizes rather than fixing three layers",
+    )
+    return f"the decoder reuses every encoder kernel: {count:,} parameters instead of {untied:,}."
+
+
+def _check_squared_error(squared_error_per_image):
+    expect_callable(squared_error_per_image, "the function squared_error_per_image")
+    x = np.zeros((3, 784), "float32")
+    x_hat = np.zeros((3, 784), "float32")
+    x_hat[0, :10] = 0.5  # 10 pixels off by 0.5: 2.5
+    x_hat[2, :] = 0.1  # every pixel off by 0.1: 7.84
+    got = np.asarray(squared_error_per_image(x, x_hat), dtype="float64")
+    expect(got.shape == (3,), f"expected one value per image, shape (3,), got {got.shape}")
+    expected = np.array([2.5, 0.0, 7.84])
+    expect(
+        not np.allclose(got * 784, expected, atol=1e-3),
+        "you averaged over the pixels: sum them instead (the published figures are sums)",
+    )
+    expect(
+        not np.allclose(got**2, expected, atol=1e-3),
+        "you took a square root (a distance): keep the squared error",
+    )
+    expect(np.allclose(got, expected, atol=1e-3), f"expected {expected.tolist()}, got {got.tolist()}")
+    return "the squared error summed over the 784 pixels, one value per image."
+
+
+def _check_overcomplete(answer):
+    letter = expect_choice(answer, {"a", "b", "c"})
+    expect(letter != "a", "features specific to digits would not reconstruct random noise")
+    expect(letter != "c", "it reaches a lower loss than the 100-unit model: it is not underfit")
+    return "with more units than pixels it can learn something close to the identity."
+
+
+q1 = Question(
+    "01",
+    "q1",
+    _check_dense_autoencoder,
+    "keras.Input((784,)); keras.layers.Dense(code_size, activation='relu', name='code'); "
+    "keras.layers.Dense(784, activation='sigmoid').",
+)
+q2 = Question(
+    "01",
+    "q2",
+    _check_cross_entropy,
+    "x_hat = np.clip(x_hat, 1e-7, 1 - 1e-7); return np.mean(-(x * np.log(x_hat) + "
+    "(1 - x) * np.log(1 - x_hat))).",
+)
+q3 = Question(
+    "01",
+    "q3",
+    _check_entropy_floor,
+    "compute -(p log p + (1 - p) log(1 - p)) for a gray pixel p = 0.5: is it 0?",
+)
+q5 = Question(
+    "01",
+    "q5",
+    _check_tied_deep_autoencoder,
+    "keep the encoder Dense layers in a list; then for each of them in reverse order "
+    "(reversed(encoders)), add layers.DenseTranspose(that_layer, activation=...).",
+)
+q6 = Question(
+    "01",
+    "q6",
+    _check_squared_error,
+    "np.sum((x - x_hat) ** 2, axis=1) sums over the pixels of each image.",
+)
+q4 = Question(
+    "01",
+    "q4",
+    _check_overcomplete,
+    "look at the noise row: what does a network that copies any input learn about digits?",
+)
