@@ -7,6 +7,7 @@ use it to shrink data and epochs; learners run the full mode.
 
 import contextlib
 import importlib.util
+import logging
 import os
 import platform
 import sys
@@ -183,9 +184,11 @@ def setup(seed=42):
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"Expected `seed` as a non-negative int. Received: {seed!r}")
     install_missing_on_colab()
-    with (
-        quiet_native_stderr()
-    ):  # TensorFlow's C++ start-up lines are noise for learners
+    # Keras-on-TensorFlow logs retracing warnings when a notebook builds models in a loop,
+    # which is what a sweep does; they are noise in a classroom.
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    # TensorFlow's C++ start-up lines are noise for learners too.
+    with quiet_native_stderr():
         import keras
 
         keras.utils.set_random_seed(seed)
