@@ -184,12 +184,17 @@ def setup(seed=42):
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"Expected `seed` as a non-negative int. Received: {seed!r}")
     install_missing_on_colab()
-    # Keras-on-TensorFlow logs retracing warnings when a notebook builds models in a loop,
-    # which is what a sweep does; they are noise in a classroom.
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
-    # TensorFlow's C++ start-up lines are noise for learners too.
+    # TensorFlow's C++ start-up lines are noise for learners.
     with quiet_native_stderr():
         import keras
+
+        if keras.backend.backend() == "tensorflow":
+            # TensorFlow logs retracing warnings when a notebook builds models in a loop,
+            # which is what a sweep does. Its logger resets itself to INFO in notebooks
+            # when first used, so it is fetched (created) here, then raised to ERROR.
+            import tensorflow as tf
+
+            tf.get_logger().setLevel(logging.ERROR)
 
         keras.utils.set_random_seed(seed)
         set_plot_style()
