@@ -8,13 +8,9 @@ import keras
 import numpy as np
 import pytest
 
+from tests.check_verdicts import assert_wrong_with_hint, verdict
 from utils import checks, layers
 from utils.checks import nb00
-
-
-def verdict(question, answer, capsys):
-    question(answer)
-    return capsys.readouterr().out
 
 
 def untied_autoencoder(num_inputs, num_hidden):
@@ -89,10 +85,7 @@ WRONG_ANSWERS = [
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
 def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsys):
-    printed = verdict(question, answer, capsys)
-    assert printed.startswith(f"❌ {question.name} not yet:"), printed
-    assert message in printed
-    assert f"Hint: {question.hint_text}" in printed
+    assert_wrong_with_hint(question, answer, message, capsys)
 
 
 def test_every_question_of_notebook_00_has_wrong_answers_tested():

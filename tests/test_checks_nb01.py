@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from tests.check_verdicts import assert_wrong_with_hint
 from utils import layers
 from utils.checks import nb01
 
@@ -11,7 +12,9 @@ from utils.checks import nb01
 def dense(code_size, code_activation="relu", output_activation="sigmoid", name="code"):
     inputs = keras.Input((784,))
     codes = keras.layers.Dense(code_size, activation=code_activation, name=name)(inputs)
-    return keras.Model(inputs, keras.layers.Dense(784, activation=output_activation)(codes))
+    return keras.Model(
+        inputs, keras.layers.Dense(784, activation=output_activation)(codes)
+    )
 
 
 def deep_untied(hidden_sizes):
@@ -45,7 +48,11 @@ WRONG_ANSWERS = [
     (nb01.q1, lambda size: dense(size, code_activation="sigmoid"), "expected a ReLU"),
     (nb01.q1, lambda size: dense(size, output_activation=None), "expected a sigmoid"),
     (nb01.q1, lambda size: dense(32), "use code_size"),
-    (nb01.q2, lambda x, x_hat: bce(x, x_hat, reduce=np.sum), "you summed over the pixels"),
+    (
+        nb01.q2,
+        lambda x, x_hat: bce(x, x_hat, reduce=np.sum),
+        "you summed over the pixels",
+    ),
     (nb01.q2, lambda x, x_hat: bce(x, x_hat, sign=1.0), "needs a minus sign"),
     (nb01.q2, lambda x, x_hat: bce(x, x_hat, clip=False), "clip x̂"),
     (nb01.q2, lambda x, x_hat: float(np.mean((x - x_hat) ** 2)), "expected"),
@@ -55,8 +62,16 @@ WRONG_ANSWERS = [
     (nb01.q4, "c", "not underfit"),
     (nb01.q5, deep_untied, "tie the decoder"),
     (nb01.q5, tied_first_three_only, "loop over hidden_sizes"),
-    (nb01.q6, lambda x, x_hat: np.mean((x - x_hat) ** 2, axis=1), "you averaged over the pixels"),
-    (nb01.q6, lambda x, x_hat: np.sqrt(np.sum((x - x_hat) ** 2, axis=1)), "square root"),
+    (
+        nb01.q6,
+        lambda x, x_hat: np.mean((x - x_hat) ** 2, axis=1),
+        "you averaged over the pixels",
+    ),
+    (
+        nb01.q6,
+        lambda x, x_hat: np.sqrt(np.sum((x - x_hat) ** 2, axis=1)),
+        "square root",
+    ),
     (nb01.q6, lambda x, x_hat: np.sum((x - x_hat) ** 2), "one value per image"),
 ]
 
@@ -64,12 +79,10 @@ WRONG_ANSWERS = [
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
 def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsys):
-    question(answer)
-    printed = capsys.readouterr().out
-    assert printed.startswith(f"❌ {question.name} not yet:"), printed
-    assert message in printed
-    assert f"Hint: {question.hint_text}" in printed
+    assert_wrong_with_hint(question, answer, message, capsys)
 
 
 def test_every_question_of_notebook_01_has_wrong_answers_tested():
-    assert {question.name for question, _, _ in WRONG_ANSWERS} == {f"q{n}" for n in range(1, 7)}
+    assert {question.name for question, _, _ in WRONG_ANSWERS} == {
+        f"q{n}" for n in range(1, 7)
+    }

@@ -7,12 +7,8 @@ the check cells' "passed" lines with the stored ones.
 import keras
 import pytest
 
+from tests.check_verdicts import assert_wrong_with_hint, verdict
 from utils.checks import nb02
-
-
-def verdict(question, answer, capsys):
-    question(answer)
-    return capsys.readouterr().out
 
 
 def encoder(
@@ -31,9 +27,7 @@ def encoder(
             count, 3, strides=strides, padding=padding, activation="relu"
         )(x)
     channels = fixed_channels or code_channels
-    x = keras.layers.Conv2D(
-        channels, 3, padding=padding, activation=code_activation
-    )(x)
+    x = keras.layers.Conv2D(channels, 3, padding=padding, activation=code_activation)(x)
     if flatten:
         x = keras.layers.Dense(196)(keras.layers.Flatten()(x))
     return keras.Model(inputs, x)
@@ -121,10 +115,7 @@ WRONG_ANSWERS = [
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
 def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsys):
-    printed = verdict(question, answer, capsys)
-    assert printed.startswith(f"❌ {question.name} not yet:"), printed
-    assert message in printed, printed
-    assert f"Hint: {question.hint_text}" in printed
+    assert_wrong_with_hint(question, answer, message, capsys)
 
 
 def test_every_question_of_notebook_02_has_wrong_answers_tested():

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pytest
 
+from tests.check_verdicts import assert_wrong_with_hint
 from utils import metrics
 from utils.checks import nb03
 
@@ -168,11 +169,7 @@ WRONG_ANSWERS = [
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
 def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsys):
-    question(answer)
-    printed = capsys.readouterr().out
-    assert printed.startswith(f"❌ {question.name} not yet:"), printed
-    assert message in printed, printed
-    assert f"Hint: {question.hint_text}" in printed
+    assert_wrong_with_hint(question, answer, message, capsys)
 
 
 def test_every_question_of_notebook_03_has_wrong_answers_tested():
