@@ -189,3 +189,43 @@ def expect_choice(answer, choices):
 def trainable_count(model):
     """Return the number of trainable parameters of a Keras model."""
     return int(sum(int(np.prod(w.shape)) for w in model.trainable_weights))
+
+
+def expect_pixels_in_and_out(model, pixels=784):
+    """Raise ``Wrong`` unless ``model`` maps (None, pixels) to (None, pixels) and ends in a
+    sigmoid ``Dense`` layer; return the model's ``Dense`` layers in order."""
+    import keras
+
+    expect(
+        tuple(model.input_shape) == (None, pixels)
+        and tuple(model.output_shape) == (None, pixels),
+        f"expected (None, {pixels}) in and out, got {model.input_shape} -> "
+        f"{model.output_shape}",
+    )
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    expect(
+        bool(dense) and dense[-1].activation is keras.activations.sigmoid,
+        "expected a sigmoid on the output layer: pixels lie in [0, 1]",
+    )
+    return dense
+
+
+def expect_dense_layer(model, name, units, note=""):
+    """Raise ``Wrong`` unless ``model`` has a ``Dense`` layer ``name`` of ``units`` units;
+    return it. ``note`` follows "of N units" in the message, e.g. " by default"."""
+    import keras
+
+    names = [layer.name for layer in model.layers]
+    expect(name in names, f"expected a layer named '{name}', found {names}")
+    layer = model.get_layer(name)
+    expect(
+        isinstance(layer, keras.layers.Dense) and layer.units == units,
+        f"expected the '{name}' layer to be a Dense layer of {units} units{note}, "
+        f"found {type(layer).__name__} with {getattr(layer, 'units', '?')} units",
+    )
+    return layer
+
+
+def dense_parameters(sizes):
+    """Parameters of a chain of Dense layers through ``sizes`` (kernels and biases)."""
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))

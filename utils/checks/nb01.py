@@ -6,17 +6,13 @@ import numpy as np
 from utils import layers
 from utils.checks import (
     Question,
+    dense_parameters,
     expect,
     expect_callable,
     expect_choice,
     expect_model,
     trainable_count,
 )
-
-
-def _dense_count(sizes):
-    """Parameters of a chain of Dense layers through ``sizes`` (kernels and biases)."""
-    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
 def _check_dense_autoencoder(build):
@@ -45,7 +41,7 @@ def _check_dense_autoencoder(build):
     count = trainable_count(model)
     expect(count == 50992, f"expected 784*32 + 32 + 32*784 + 784 = 50992 parameters, found {count}")
     expect(
-        trainable_count(build(8)) == _dense_count([784, 8, 784]),
+        trainable_count(build(8)) == dense_parameters([784, 8, 784]),
         "build_dense_autoencoder(8) should have 13336 parameters: use code_size",
     )
     return "784 -> 32 (ReLU) -> 784 (sigmoid), 50,992 parameters."
@@ -88,14 +84,14 @@ def _check_tied_deep_autoencoder(build):
         f"expected outputs of shape (None, 784), got {model.output_shape}",
     )
     count = trainable_count(model)
-    untied = _dense_count([784, 128, 64, 32, 64, 128, 784])
+    untied = dense_parameters([784, 128, 64, 32, 64, 128, 784])
     expect(
         count != untied,
         f"found {count} parameters, as many as the untied model: tie the decoder",
     )
     tied = [layer for layer in model.layers if isinstance(layer, layers.DenseTranspose)]
     expect(len(tied) == 3, f"expected 3 DenseTranspose decoder layers, found {len(tied)}")
-    encoder = _dense_count([784, 128, 64, 32])
+    encoder = dense_parameters([784, 128, 64, 32])
     expected = encoder + 64 + 128 + 784
     expect(
         count == expected,
@@ -103,7 +99,7 @@ def _check_tied_deep_autoencoder(build):
         f"biases 64 + 128 + 784), found {count}",
     )
     other = build((256, 16))
-    expected_other = _dense_count([784, 256, 16]) + 256 + 784
+    expected_other = dense_parameters([784, 256, 16]) + 256 + 784
     expect(
         trainable_count(other) == expected_other,
         f"build_tied_deep_autoencoder((256, 16)) should have {expected_other} parameters: "

@@ -10,7 +10,9 @@ from utils.checks import (
     expect,
     expect_callable,
     expect_choice,
+    expect_dense_layer,
     expect_model,
+    expect_pixels_in_and_out,
     trainable_count,
 )
 
@@ -137,30 +139,11 @@ def _check_dense_autoencoder(build):
     model = expect_model(
         build(500), "build_dense_autoencoder(500) to return a Keras model"
     )
-    expect(
-        tuple(model.input_shape) == (None, 784)
-        and tuple(model.output_shape) == (None, 784),
-        f"expected (None, 784) in and out, got {model.input_shape} -> "
-        f"{model.output_shape}",
-    )
-    names = [layer.name for layer in model.layers]
-    expect("encoder" in names, f"expected a layer named 'encoder', found {names}")
-    encoder = model.get_layer("encoder")
-    expect(
-        isinstance(encoder, keras.layers.Dense) and encoder.units == 500,
-        "expected the 'encoder' layer to be a Dense layer of 500 units, found "
-        f"{type(encoder).__name__} with {getattr(encoder, 'units', '?')} units",
-    )
+    expect_pixels_in_and_out(model)
+    encoder = expect_dense_layer(model, "encoder", 500)
     expect(
         encoder.activation is keras.activations.sigmoid,
         "expected a sigmoid on the encoder, as in the course (activation='sigmoid')",
-    )
-    dense_layers = [
-        layer for layer in model.layers if isinstance(layer, keras.layers.Dense)
-    ]
-    expect(
-        dense_layers[-1].activation is keras.activations.sigmoid,
-        "expected a sigmoid on the output layer: pixels lie in [0, 1]",
     )
     count = trainable_count(model)
     expect(

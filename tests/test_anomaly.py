@@ -1,0 +1,117 @@
+"""utils.anomaly: ROC curve, AUROC, thresholds, precision and recall, and bad inputs."""
+
+import numpy as np
+import pytest
+from sklearn import metrics as sk_metrics
+
+from utils import anomaly
+
+
+def random_case(seed, size=300, ties=False):
+    rng = np.random.default_rng(seed)
+    is_anomaly = rng.uniform(size=size) < 0.3
+    scores = rng.normal(size=size) + 1.0 * is_anomaly
+    if ties:
+        scores = np.round(scores, 1)
+    return scores, is_anomaly
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("ties", [False, True])
+def test_auroc_matches_sklearn(seed, ties):
+    scores, is_anomaly = random_case(seed, ties=ties)
+    expected = sk_metrics.roc_auc_score(is_anomaly, scores)
+    assert anomaly.auroc(scores, is_anomaly) == pytest.approx(expected, abs=1e-12)
+
+
+def test_auroc_extremes_and_ties():
+    assert anomaly.auroc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]) == 1.0
+    assert anomaly.auroc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1]) == 0.0
+    assert anomaly.auroc([0.5, 0.5, 0.5, 0.5], [0, 1, 0, 1]) == 0.5
+    # One anomaly tied with one of two normal examples, above the other: (1 + 0.5) / 2.
+    assert anomaly.auroc([0.3, 0.7, 0.7], [False, False, True]) == 0.75
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_roc_curve_matches_sklearn(seed):
+    scores, is_anomaly = random_case(seed, ties=True)
+    fpr, tpr, thresholds = anomaly.roc_curve(scores, is_anomaly)
+    sk_fpr, sk_tpr, _ = sk_metrics.roc_curve(
+        is_anomaly, scores, drop_intermediate=False
+    )
+    np.testing.assert_allclose(fpr, sk_fpr)
+    np.testing.assert_allclose(tpr, sk_tpr)
+    assert thresholds[0] == np.inf and np.all(np.diff(thresholds) < 0)
+    assert (fpr[0], tpr[0], fpr[-1], tpr[-1]) == (0.0, 0.0, 1.0, 1.0)
+    assert np.trapezoid(tpr, fpr) == pytest.approx(anomaly.auroc(scores, is_anomaly))
+
+
+def test_threshold_at_percentile():
+    train_scores = np.arange(101, dtype="float32")
+    assert anomaly.threshold_at_percentile(train_scores, 95) == pytest.approx(95.0)
+    assert anomaly.threshold_at_percentile(train_scores, 0) == 0.0
+    assert anomaly.threshold_at_percentile(train_scores, 100) == 100.0
+    scores = np.random.default_rng(0).exponential(size=1000)
+    threshold = anomaly.threshold_at_percentile(scores, 90)
+    assert np.mean(scores > threshold) == pytest.approx(0.1, abs=0.002)
+
+
+def test_precision_recall_at():
+    scores = [0.1, 0.2, 0.3, 0.6, 0.7, 0.8, 0.9]
+    is_anomaly = [0, 0, 1, 0, 1, 1, 0]
+    # Flagged above 0.5: 0.6, 0.7, 0.8, 0.9 -> two anomalies among four; two of three.
+    assert anomaly.precision_recall_at(scores, is_anomaly, 0.5) == pytest.approx(
+        (0.5, 2 / 3)
+    )
+    # Strictly above: a score equal to the threshold is not flagged.
+    assert anomaly.precision_recall_at(scores, is_anomaly, 0.7)[1] == pytest.approx(
+        1 / 3
+    )
+    assert anomaly.precision_recall_at(scores, is_anomaly, 1.0) == (0.0, 0.0)
+    assert anomaly.precision_recall_at(scores, is_anomaly, 0.0) == pytest.approx(
+        (3 / 7, 1.0)
+    )
+
+
+@pytest.mark.parametrize(
+    "function",
+    [anomaly.auroc, anomaly.roc_curve],
+    ids=["auroc", "roc_curve"],
+)
+@pytest.mark.parametrize(
+    "scores, is_anomaly, message",
+    [
+        ([0.1, 0.2, 0.3], [0, 1], "Expected `is_anomaly` of shape (3,)"),
+        ([0.1, np.nan, 0.3], [0, 1, 1], "finite numbers"),
+        ([0.1, np.inf, 0.3], [0, 1, 1], "finite numbers"),
+        ([0.1, 0.2, 0.3], [0, 0, 0], "Received: only normal examples"),
+        ([0.1, 0.2, 0.3], [1, 1, 1], "Received: only anomalies"),
+        ([0.1, 0.2, 0.3], [0, 2, 1], "only 0/1 or False/True"),
+        ([0.1, 0.2, 0.3], ["no", "yes", "no"], "booleans or 0/1"),
+        ([[0.1, 0.2, 0.3]], [0, 1, 1], "shape (n,)"),
+        ([], [], "non-empty vector"),
+        (["a", "b"], [0, 1], "array of numbers"),
+    ],
+)
+def test_bad_inputs_are_rejected(function, scores, is_anomaly, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        function(scores, is_anomaly)
+    assert message in str(error.value)
+
+
+def test_precision_recall_bad_inputs():
+    with pytest.raises(ValueError, match="Expected both normal and anomalous"):
+        anomaly.precision_recall_at([0.1, 0.2], [0, 0], 0.5)
+    with pytest.raises(ValueError, match="Expected `threshold` as a number"):
+        anomaly.precision_recall_at([0.1, 0.2], [0, 1], "high")
+
+
+@pytest.mark.parametrize("percentile", [-1, 100.5, "95", True, None])
+def test_threshold_bad_percentile(percentile):
+    with pytest.raises(ValueError, match="Expected `percentile`"):
+        anomaly.threshold_at_percentile([0.1, 0.2, 0.3], percentile)
+
+
+def test_threshold_bad_scores():
+    with pytest.raises(ValueError, match="finite numbers"):
+        anomaly.threshold_at_percentile([0.1, np.nan], 95)
