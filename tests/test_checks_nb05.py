@@ -147,7 +147,7 @@ WRONG_ANSWERS = [
         lambda latent_dim, hidden_units=(512, 256), seed=0: encoder(
             latent_dim, hidden_units, seed, log_var_activation="relu"
         ),
-        "no activation",
+        "z_log_var should be free to be negative",
     ),
     (
         nb05.q4,
