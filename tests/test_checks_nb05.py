@@ -215,6 +215,8 @@ def test_every_question_of_notebook_05_has_wrong_answers_tested():
 
 def keras_ops_kl(z_mean, z_log_var):
     ops = keras.ops
+    # Tensors first: on PyTorch a NumPy array minus a tensor is a TypeError.
+    z_mean, z_log_var = ops.convert_to_tensor(z_mean), ops.convert_to_tensor(z_log_var)
     terms = 1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)
     return ops.convert_to_numpy(-0.5 * ops.sum(terms, axis=1))
 

@@ -46,7 +46,7 @@ def gaussian(x, stddev=0.1, seed=0):
     x = _prepare(x)
     check_fraction(stddev, "stddev")
     noise = keras.random.normal(x.shape, stddev=stddev, seed=_seed(seed))
-    return _to_numpy(keras.ops.clip(x + noise, 0.0, 1.0))
+    return _to_numpy(keras.ops.clip(keras.ops.add(x, noise), 0.0, 1.0))
 
 
 def masking(x, fraction=0.1, seed=0):

@@ -130,7 +130,7 @@ def corrupt_stretch(
     if kind == "noise":
         noise = keras.random.normal(sequences.shape, stddev=level, seed=generator)
         changed = keras.ops.convert_to_numpy(
-            keras.ops.clip(sequences + noise, 0.0, 1.0)
+            keras.ops.clip(keras.ops.add(sequences, noise), 0.0, 1.0)
         )
     else:
         changed = np.roll(sequences, int(round(level * features)), axis=2)

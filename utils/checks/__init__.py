@@ -229,3 +229,16 @@ def expect_dense_layer(model, name, units, note=""):
 def dense_parameters(sizes):
     """Parameters of a chain of Dense layers through ``sizes`` (kernels and biases)."""
     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def to_numpy(value, dtype=None):
+    """Return a model's or a learner's output as a NumPy array, on every backend.
+
+    ``np.asarray`` fails on a PyTorch tensor that requires gradients (a model's output);
+    ``keras.ops.convert_to_numpy`` detaches it first. Lists and arrays pass through.
+    """
+    import keras
+
+    if not isinstance(value, (np.ndarray, list, tuple, int, float)):
+        value = keras.ops.convert_to_numpy(value)
+    return np.asarray(value, dtype=dtype)

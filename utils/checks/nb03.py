@@ -13,6 +13,7 @@ from utils.checks import (
     expect_dense_layer,
     expect_model,
     expect_pixels_in_and_out,
+    to_numpy,
     trainable_count,
 )
 
@@ -151,7 +152,7 @@ def _check_dense_autoencoder(build):
         f"expected 784*500 + 500 + 500*784 + 784 = 785,284 parameters, found {count:,}",
     )
     probe = np.random.default_rng(0).uniform(size=(4, 784)).astype("float32")
-    outputs = np.asarray(model(probe))
+    outputs = to_numpy(model(probe))
     expect(
         outputs.min() >= 0.0 and outputs.max() <= 1.0,
         "the outputs leave [0, 1]: end with a sigmoid",

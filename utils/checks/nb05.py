@@ -10,13 +10,14 @@ from utils.checks import (
     expect_callable,
     expect_choice,
     expect_model,
+    to_numpy,
     trainable_count,
 )
 
 
 def _array(value, what):
     try:
-        return np.asarray(value, dtype="float64")
+        return to_numpy(value, dtype="float64")
     except (TypeError, ValueError):
         raise Wrong(
             f"expected {what} as an array of numbers, got {type(value).__name__}"
@@ -231,7 +232,7 @@ def _check_encoder(build_encoder):
         f"parameters for the default hidden_units=(512, 256), found {count:,}",
     )
     probe = np.random.default_rng(0).uniform(size=(64, 784)).astype("float32")
-    z_mean, z_log_var, z = (np.asarray(value) for value in encoder(probe))
+    z_mean, z_log_var, z = (to_numpy(value) for value in encoder(probe))
     # The sign of a few outputs of random weights proves nothing either way, so look at
     # the activation of the layer that makes each output (Dense or Activation).
     for output, name, why in (
@@ -246,13 +247,13 @@ def _check_encoder(build_encoder):
         not np.allclose(z, z_mean),
         "z equals z_mean: draw it with Sampling()([z_mean, z_log_var])",
     )
-    _, _, z_again = (np.asarray(value) for value in encoder(probe))
+    _, _, z_again = (to_numpy(value) for value in encoder(probe))
     expect(
         not np.allclose(z, z_again),
         "two calls gave the same z: sample it with the Sampling layer on every call",
     )
     one = np.repeat(probe[:1], 2000, axis=0)
-    z_mean, z_log_var, z = (np.asarray(value) for value in encoder(one))
+    z_mean, z_log_var, z = (to_numpy(value) for value in encoder(one))
     standardised = (z - z_mean) / np.exp(0.5 * z_log_var)
     expect(
         abs(float(standardised.std()) - 1.0) < 0.1

@@ -4,7 +4,14 @@ import keras
 import numpy as np
 
 from utils import embeddings
-from utils.checks import Question, Wrong, expect, expect_callable, expect_choice
+from utils.checks import (
+    Question,
+    Wrong,
+    expect,
+    expect_callable,
+    expect_choice,
+    to_numpy,
+)
 
 
 def _close(a, b, tolerance=1e-4):
@@ -25,13 +32,13 @@ def _check_encoder(encoder_of):
     expect_callable(encoder_of, "the function encoder_of")
     autoencoder = _small_autoencoder()
     probe = np.random.default_rng(0).uniform(size=(4, 6)).astype("float32")
-    before = np.asarray(autoencoder(probe))
+    before = to_numpy(autoencoder(probe))
     encoder = encoder_of(autoencoder)
     expect(
         isinstance(encoder, keras.Model),
         f"expected a keras.Model, received {type(encoder).__name__}",
     )
-    codes = np.asarray(encoder(probe))
+    codes = to_numpy(encoder(probe))
     expect(
         not (codes.ndim == 2 and codes.shape[1] == 6),
         f"your encoder gives {codes.shape[1]} numbers per image, the size of the "
@@ -53,7 +60,7 @@ def _check_encoder(encoder_of):
         "the trained weights instead of new random ones",
     )
     expect(
-        np.allclose(np.asarray(autoencoder(probe)), before),
+        np.allclose(to_numpy(autoencoder(probe)), before),
         "the autoencoder changed: extracting an encoder must not retrain or rebuild it",
     )
     return "a sub-model from the autoencoder's input to its 'code' layer, same weights."
@@ -138,7 +145,7 @@ def _check_lookup(lookup_by_matmul):
     expect_callable(lookup_by_matmul, "the function lookup_by_matmul")
     table = np.random.default_rng(4).normal(size=(7, 3)).astype("float32")
     token_ids = np.array([[0, 6, 2], [2, 2, 5]])
-    result = np.asarray(lookup_by_matmul(table, token_ids))
+    result = to_numpy(lookup_by_matmul(table, token_ids))
     expected = table[token_ids]
     expect(
         result.shape == expected.shape,
@@ -151,7 +158,7 @@ def _check_lookup(lookup_by_matmul):
         "the rows do not match the table: one_hot(i) @ table should be row i of "
         "the table",
     )
-    single = np.asarray(lookup_by_matmul(table, np.array([6])))
+    single = to_numpy(lookup_by_matmul(table, np.array([6])))
     expect(
         single.shape == (1, 3) and np.allclose(single, table[[6]]),
         "a single id 6 should give the last row of the table, shape (1, 3); use "

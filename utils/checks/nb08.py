@@ -10,6 +10,7 @@ from utils.checks import (
     expect_callable,
     expect_choice,
     expect_model,
+    to_numpy,
     trainable_count,
 )
 
@@ -194,7 +195,7 @@ def _check_stack_encoders(stack_encoders):
             "starts from. Copy the weights into new layers",
         )
     probe = np.random.default_rng(0).uniform(size=(3, 784)).astype("float32")
-    output = np.asarray(model(probe, training=False))
+    output = to_numpy(model(probe, training=False))
     expect(
         np.allclose(output.sum(axis=1), 1.0, atol=1e-4) and output.min() >= 0,
         "the outputs are not probabilities: end with build_classifier's softmax",

@@ -10,6 +10,7 @@ from utils.checks import (
     expect_callable,
     expect_choice,
     expect_model,
+    to_numpy,
     trainable_count,
 )
 
@@ -62,7 +63,7 @@ def _check_encoder(build_encoder):
     expect_callable(build_encoder, "the function build_encoder")
     encoder = expect_model(build_encoder(32), "build_encoder(32) to return a model")
     probe = np.random.default_rng(0).uniform(size=(4, 28, 28)).astype("float32")
-    codes = np.asarray(encoder(probe))
+    codes = to_numpy(encoder(probe))
     expect(
         codes.ndim != 3,
         f"the encoder gives one vector per step, shape {codes.shape}: keep only the "
@@ -85,7 +86,7 @@ def _check_encoder(build_encoder):
         f"expected the encoder's last layer to be the LSTM, found "
         f"{type(encoder.layers[-1]).__name__}",
     )
-    shorter = np.asarray(encoder(probe[:, :12]))
+    shorter = to_numpy(encoder(probe[:, :12]))
     expect(
         shorter.shape == (4, 32),
         f"a sequence of 12 steps gave shape {shorter.shape}: keep the Input's shape "
@@ -103,7 +104,7 @@ def _check_decoder(build_decoder):
     expect_callable(build_decoder, "the function build_decoder")
     decoder = expect_model(build_decoder(32), "build_decoder(32) to return a model")
     codes = np.random.default_rng(1).uniform(-3, 3, size=(4, 32)).astype("float32")
-    rows = np.asarray(decoder(codes))
+    rows = to_numpy(decoder(codes))
     expect(
         rows.shape != (4, 28),
         "the decoder gives one row, shape (4, 28): the LSTM must return its output "
@@ -130,7 +131,7 @@ def _check_decoder(build_decoder):
         "every step gives the same row: the steps should differ, so the LSTM must "
         "sit between RepeatVector and the Dense layer",
     )
-    short = np.asarray(build_decoder(8, steps=10)(codes[:, :8]))
+    short = to_numpy(build_decoder(8, steps=10)(codes[:, :8]))
     expect(
         short.shape == (4, 10, 28),
         f"build_decoder(8, steps=10) gave shape {short.shape}, expected (4, 10, 28): "
@@ -235,13 +236,13 @@ def _check_masked_encoder(build_masked_encoder):
     encoder = expect_model(
         build_masked_encoder(lstm), "build_masked_encoder(lstm_layer) to return a model"
     )
-    short = np.asarray(encoder(_pad(sequences, 7)))
+    short = to_numpy(encoder(_pad(sequences, 7)))
     expect(
         short.shape == (3, 8),
         f"expected one code of 8 numbers per sequence, shape (3, 8), got {short.shape}",
     )
-    alone = np.stack([np.asarray(lstm(sequence[None]))[0] for sequence in sequences])
-    long = np.asarray(encoder(_pad(sequences, 20)))
+    alone = np.stack([to_numpy(lstm(sequence[None]))[0] for sequence in sequences])
+    long = to_numpy(encoder(_pad(sequences, 20)))
     expect(
         np.allclose(short[1], alone[1], atol=1e-5),
         "the longest sequence (no padding) got another code than lstm_layer gives it: "
