@@ -14,6 +14,7 @@ from utils.validation import (
     check_fraction,
     check_positive_int,
     check_unit_range,
+    seed_generator,
 )
 
 
@@ -27,16 +28,6 @@ def _prepare(x, name="x"):
     return array
 
 
-def _seed(seed):
-    if isinstance(seed, keras.random.SeedGenerator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(
-            f"Expected `seed` as an int or a keras.random.SeedGenerator. Received: {seed!r}"
-        )
-    return keras.random.SeedGenerator(int(seed))
-
-
 def _to_numpy(tensor):
     return np.asarray(keras.ops.convert_to_numpy(tensor), dtype="float32")
 
@@ -45,7 +36,7 @@ def gaussian(x, stddev=0.1, seed=0):
     """Add Gaussian noise of standard deviation ``stddev`` (0-1), then clip to [0, 1]."""
     x = _prepare(x)
     check_fraction(stddev, "stddev")
-    noise = keras.random.normal(x.shape, stddev=stddev, seed=_seed(seed))
+    noise = keras.random.normal(x.shape, stddev=stddev, seed=seed_generator(seed))
     return _to_numpy(keras.ops.clip(keras.ops.add(x, noise), 0.0, 1.0))
 
 
@@ -53,7 +44,7 @@ def masking(x, fraction=0.1, seed=0):
     """Set a random ``fraction`` (0-1) of the values to 0 (binomial, multiplicative noise)."""
     x = _prepare(x)
     check_fraction(fraction, "fraction")
-    keep = keras.random.uniform(x.shape, seed=_seed(seed)) >= fraction
+    keep = keras.random.uniform(x.shape, seed=seed_generator(seed)) >= fraction
     return _to_numpy(keras.ops.where(keep, x, 0.0))
 
 
@@ -61,7 +52,7 @@ def salt_and_pepper(x, fraction=0.1, seed=0):
     """Set a random ``fraction`` (0-1) of the values to 0 or 1, half each on average."""
     x = _prepare(x)
     check_fraction(fraction, "fraction")
-    generator = _seed(seed)
+    generator = seed_generator(seed)
     hit = keras.random.uniform(x.shape, seed=generator) < fraction
     salt = keras.random.uniform(x.shape, seed=generator) < 0.5
     return _to_numpy(keras.ops.where(hit, keras.ops.cast(salt, "float32"), x))
@@ -92,7 +83,7 @@ def block_mask(images, block_size=10, seed=0):
             f"Expected `block_size` smaller than the image ({height}x{width}). "
             f"Received: block_size={block_size}"
         )
-    generator = _seed(seed)
+    generator = seed_generator(seed)
     n = images.shape[0]
     top = keras.random.randint((n, 1, 1), 0, height - block_size + 1, seed=generator)
     left = keras.random.randint((n, 1, 1), 0, width - block_size + 1, seed=generator)

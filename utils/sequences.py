@@ -15,21 +15,10 @@ from utils.validation import (
     check_fraction,
     check_positive_int,
     check_unit_range,
+    seed_generator,
 )
 
 KINDS = {"noise", "shift"}
-
-
-def _seed(seed):
-    """Return a ``keras.random.SeedGenerator`` for an int seed, or the one given."""
-    if isinstance(seed, keras.random.SeedGenerator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(
-            "Expected `seed` as an int or a keras.random.SeedGenerator. "
-            f"Received: {seed!r}"
-        )
-    return keras.random.SeedGenerator(int(seed))
 
 
 def _batch(sequences, name="sequences"):
@@ -107,7 +96,7 @@ def corrupt_stretch(
     """
     sequences = _batch(sequences)
     check_choice(kind, "kind", KINDS)
-    generator = _seed(seed)
+    generator = seed_generator(seed)
     check_fraction(level, "level")
     check_positive_int(stretch_length, "stretch_length")
     n, steps, features = sequences.shape

@@ -4,6 +4,7 @@ Each helper raises ``ValueError`` saying what was expected and what was received
 Keras style: ``Expected images of shape (n, 28, 28) or (n, 784). Received: shape=(28, 28)``.
 """
 
+import keras
 import numpy as np
 
 
@@ -101,3 +102,15 @@ def images_as_batch(images, name="images"):
             f"Expected at least one image in `{name}`. Received: shape={shape}"
         )
     return array
+
+
+def seed_generator(seed):
+    """Return a ``keras.random.SeedGenerator`` for an int seed, or the one given."""
+    if isinstance(seed, keras.random.SeedGenerator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(
+            "Expected `seed` as an int or a keras.random.SeedGenerator. "
+            f"Received: {seed!r}"
+        )
+    return keras.random.SeedGenerator(int(seed))
