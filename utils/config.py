@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from utils.validation import check_int, check_seed, check_type
+
 # The repository's address, written here only; `python3 workshop.py sync` stamps it into
 # every notebook's Colab badge and setup cell.
 REPO_URL = "https://github.com/autoencoder-workshop/autoencoder-workshop"
@@ -37,24 +39,15 @@ def fast_mode():
 
 def epochs(full, fast):
     """Return the number of epochs for the current mode: ``full`` or ``fast``."""
-    for name, value in (("full", full), ("fast", fast)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(
-                f"Expected `{name}` epochs as a positive int. Received: {value!r}"
-            )
+    full = check_int(full, "full", low=1)
+    fast = check_int(fast, "fast", low=1)
     return fast if fast_mode() else full
 
 
 def samples(full, fast):
     """Return a sample count for the current mode (``None`` in ``full`` means all)."""
-    for name, value in (("full", full), ("fast", fast)):
-        ok = value is None or (
-            not isinstance(value, bool) and isinstance(value, int) and value > 0
-        )
-        if not ok:
-            raise ValueError(
-                f"Expected `{name}` as a positive int or None. Received: {value!r}"
-            )
+    full = check_int(full, "full", low=1, allow_none=True)
+    fast = check_int(fast, "fast", low=1, allow_none=True)
     return fast if fast_mode() else full
 
 
@@ -177,12 +170,14 @@ def setup(seed=42):
     """Prepare a notebook: install Colab extras, seed everything, set the plot style.
 
     Args:
-        seed: int, the seed for Python, NumPy and the Keras backend.
+        seed: int >= 0, the seed for Python, NumPy and the Keras backend.
+
+    Raises:
+        ValueError: if ``seed`` is not an int >= 0.
 
     Prints the environment report (see ``print_environment``); returns nothing.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"Expected `seed` as a non-negative int. Received: {seed!r}")
+    seed = check_seed(seed)
     install_missing_on_colab()
     # TensorFlow's C++ start-up lines are noise for learners.
     with quiet_native_stderr():
@@ -242,7 +237,19 @@ def headline(name, value, reference=None):
         name: str, what was measured, for example ``"5-bit reconstruction errors"``.
         value: the measured number (or short text).
         reference: optional str, the published figure to set beside it.
+
+    Raises:
+        TypeError: if ``name`` or ``reference`` is not a str.
+        ValueError: if ``name`` is empty or ``value`` is None.
     """
+    check_type(name, "name", str, "a str")
+    if reference is not None:
+        check_type(reference, "reference", str, "a str or None")
+    if not name.strip() or value is None:
+        raise ValueError(
+            "Expected a non-empty `name` and a measured `value`. "
+            f"Received: name={name!r}, value={value!r}"
+        )
     text = f"HEADLINE: {name} = {value}"
     if reference:
         text += f" (reference: {reference})"

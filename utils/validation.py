@@ -4,7 +4,6 @@ Each helper raises ``ValueError`` saying what was expected and what was received
 Keras style: ``Expected images of shape (n, 28, 28) or (n, 784). Received: shape=(28, 28)``.
 """
 
-import keras
 import numpy as np
 
 
@@ -106,6 +105,8 @@ def images_as_batch(images, name="images"):
 
 def seed_generator(seed):
     """Return a ``keras.random.SeedGenerator`` for an int seed, or the one given."""
+    import keras  # here, not at the top: `utils.config` must import without Keras
+
     if isinstance(seed, keras.random.SeedGenerator):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
