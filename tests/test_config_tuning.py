@@ -16,12 +16,18 @@ def test_fast_mode_and_mode_helpers(monkeypatch):
 
 
 def test_mode_helper_errors():
-    with pytest.raises(ValueError, match="Expected `full` epochs as a positive int"):
+    with pytest.raises(ValueError, match=r"Expected `full` as an int >= 1\. Received: full=0"):
         config.epochs(full=0, fast=1)
-    with pytest.raises(ValueError, match="Expected `fast` as a positive int or None"):
+    with pytest.raises(ValueError, match=r"Expected `fast` as an int >= 1 or None\. Received: fast=-1"):
         config.samples(full=10, fast=-1)
     with pytest.raises(ValueError, match="Expected `seed`"):
         config.setup(seed="42")
+    with pytest.raises(ValueError, match="Expected `seed` as an int >= 0"):
+        config.setup(seed=-1)
+    with pytest.raises(TypeError, match="Expected `name` as a str"):
+        config.headline(3, 0.5)
+    with pytest.raises(ValueError, match="Expected a non-empty `name`"):
+        config.headline(" ", 0.5)
 
 
 def test_environment_report_names_versions_and_data_source():
