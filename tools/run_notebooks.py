@@ -5,6 +5,7 @@ progress and a summary table (notebook, status, wall time, headline metric), wri
 table to ``build/summary.md``, and returns 1 if any notebook failed, naming the cell.
 """
 
+import collections
 import os
 import platform
 import sys
@@ -22,6 +23,61 @@ from tools.make_exercises import SOLUTIONS, dumps, stamp
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 HEADLINE_PREFIX = "HEADLINE: "
+# Other processes using more than this share of all CPUs during a notebook make its time
+# a measure of the machine's load, not of the notebook: the runner says so.
+BUSY_SHARE = 0.15
+
+
+def calibrate(repeats=3):
+    """Return seconds for one fixed workload (20 float32 1024 x 1024 matrix products).
+
+    The best of ``repeats`` runs, measured just before each notebook: a machine twice as
+    fast, or half as loaded, shows about half the figure, so notebook times taken on
+    different machines or under different loads can be compared through it.
+    """
+    import numpy as np
+
+    matrix = np.random.default_rng(0).standard_normal((1024, 1024)).astype("float32")
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(20):
+            matrix @ matrix
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def cpu_jiffies():
+    """Return (busy, total) CPU ticks of the whole machine so far, or None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def others_share(before, after, own_seconds):
+    """Return the share (0-1) of all CPUs that other processes used between two readings.
+
+    ``own_seconds`` is the CPU time of this runner and its kernels over the same span.
+    Returns None when /proc/stat is not available.
+    """
+    if before is None or after is None:
+        return None
+    ticks_per_second = os.sysconf("SC_CLK_TCK")
+    busy = (after[0] - before[0]) / ticks_per_second
+    total = (after[1] - before[1]) / ticks_per_second
+    if total <= 0:
+        return None
+    return max(0.0, busy - own_seconds) / total
+
+
+def own_cpu_seconds():
+    """CPU seconds used by this process and its finished children (the kernels)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def find_notebooks(only=None):
@@ -126,15 +182,22 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
     rows = []
     for number, path in enumerate(notebooks, start=1):
         print(f"[{number}/{len(notebooks)}] {path.name} ...", flush=True)
+        calibration = calibrate()
+        own_before, ticks_before = own_cpu_seconds(), cpu_jiffies()
         start = time.perf_counter()
         notebook, error = execute(path, timeout)
         seconds = time.perf_counter() - start
+        share = others_share(
+            ticks_before, cpu_jiffies(), own_cpu_seconds() - own_before
+        )
+        load = load_note(share)
         nbformat.write(notebook, BUILD / path.name)
         html, _ = HTMLExporter().from_notebook_node(notebook)
         (BUILD / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
         status = "FAILED" if error else "ok"
         print(
-            f"    {status} in {seconds:.1f} s" + (f": {error}" if error else ""),
+            f"    {status} in {seconds:.1f} s (calibration {calibration:.2f} s; {load})"
+            + (f": {error}" if error else ""),
             flush=True,
         )
         if store and not error:
@@ -142,7 +205,15 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
             path.write_text(dumps(stored), encoding="utf-8")
             print(f"    stored full-mode outputs in {path.relative_to(ROOT)}")
         rows.append(
-            (path.stem, status, seconds, "; ".join(headlines(notebook)) or "-", error)
+            Row(
+                path.stem,
+                status,
+                seconds,
+                "; ".join(headlines(notebook)) or "-",
+                error,
+                calibration,
+                load,
+            )
         )
     if store:
         make_exercises.main()  # the exercises follow the solutions they come from
@@ -150,26 +221,48 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
     print()
     print(table)
     (BUILD / "summary.md").write_text(table + "\n", encoding="utf-8")
-    failures = [row for row in rows if row[4]]
-    for name, _, _, _, error in failures:
-        print(f"FAILED {name}: {error}")
+    failures = [row for row in rows if row.error]
+    for row in failures:
+        print(f"FAILED {row.name}: {row.error}")
     return 1 if failures else 0
 
 
+Row = collections.namedtuple(
+    "Row", "name status seconds headline error calibration load", defaults=(None, "-")
+)
+
+
+def load_note(share):
+    """Say in a few words whether other processes kept the CPUs busy."""
+    if share is None:
+        return "load unknown"
+    if share > BUSY_SHARE:
+        return f"BUSY: other processes used {share:.0%} of the CPUs"
+    return f"quiet: others {share:.0%}"
+
+
 def summary_table(rows, mode):
+    rows = [Row(*row) for row in rows]
     lines = [
         f"Workshop run, {mode} mode, on {platform.node()} ({os.cpu_count()} CPUs), "
         f"Python {sys.version.split()[0]}",
         "",
-        "| notebook | status | wall time | headline |",
-        "|---|---|---|---|",
+        "Calibration: seconds for 20 products of 1024 x 1024 float32 matrices, measured "
+        "before each notebook (lower is a faster or quieter machine).",
+        "",
+        "| notebook | status | wall time | headline | calibration | machine |",
+        "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {name} | {status} | {seconds:.1f} s | {headline} |"
-        for name, status, seconds, headline, _ in rows
+        f"| {row.name} | {row.status} | {row.seconds:.1f} s | {row.headline} | "
+        + ("-" if row.calibration is None else f"{row.calibration:.2f} s")
+        + f" | {row.load} |"
+        for row in rows
     ]
-    total = sum(row[2] for row in rows)
+    total = sum(row.seconds for row in rows)
+    busy = sum(row.load.startswith("BUSY") for row in rows)
     lines.append(
-        f"| total | {sum(r[1] == 'ok' for r in rows)}/{len(rows)} ok | {total:.1f} s | |"
+        f"| total | {sum(r.status == 'ok' for r in rows)}/{len(rows)} ok | "
+        f"{total:.1f} s | | | {busy} busy |"
     )
     return "\n".join(lines)
