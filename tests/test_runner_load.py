@@ -39,3 +39,21 @@ def test_cpu_readings_move_forward_while_we_compute():
         pass
     second = run_notebooks.cpu_jiffies()
     assert second[1] > first[1] and second[0] >= first[0]
+
+
+def test_cell_times_are_read_and_never_stored(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    notebook = new_notebook(
+        cells=[new_code_cell("import time\ntime.sleep(0.3)"), new_code_cell("1 + 1")]
+    )
+    path = tmp_path / "98_timed.ipynb"
+    nbformat.write(notebook, path)
+    executed, error = run_notebooks.execute(path, timeout=120)
+    assert error is None
+    timed = sorted(run_notebooks.cell_seconds(executed), reverse=True)
+    assert timed[0][1:] == (0, "import time") and timed[0][0] >= 0.3
+    stripped = run_notebooks.without_timing(executed)
+    assert all("execution" not in cell.metadata for cell in stripped.cells)
+    assert "execution" in executed.cells[0].metadata  # the build copy keeps them

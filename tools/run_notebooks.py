@@ -144,7 +144,7 @@ def execute(path, timeout):
         notebook,
         timeout=timeout,
         kernel_name="python3",
-        record_timing=False,
+        record_timing=True,  # per-cell times for build/timings.md; not stored
         resources={"metadata": {"path": str(path.parent)}},
         on_cell_executed=progress,
     )
@@ -161,6 +161,35 @@ def execute(path, timeout):
     if sys.stdout.isatty():
         print("\r", end="")
     return notebook, error
+
+
+def cell_seconds(notebook):
+    """Return [(seconds, cell index, first source line)] of the executed code cells."""
+    from datetime import datetime
+
+    timed = []
+    for index, cell in enumerate(notebook.cells):
+        execution = cell.get("metadata", {}).get("execution", {})
+        start, end = execution.get("iopub.status.busy"), execution.get(
+            "shell.execute_reply"
+        )
+        if cell.cell_type != "code" or not (start and end):
+            continue
+        seconds = (
+            datetime.fromisoformat(end.replace("Z", "+00:00"))
+            - datetime.fromisoformat(start.replace("Z", "+00:00"))
+        ).total_seconds()
+        first_line = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+        timed.append((seconds, index, first_line[:70]))
+    return timed
+
+
+def without_timing(notebook):
+    """Return a copy of ``notebook`` without the per-cell execution times."""
+    notebook = nbformat.from_dict(notebook)
+    for cell in notebook.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    return notebook
 
 
 def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
@@ -180,6 +209,7 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
         f"({os.cpu_count()} CPUs, Python {platform.python_version()}); outputs in {BUILD}/"
     )
     rows = []
+    timings = [f"# Slowest cells, {mode} mode\n"]
     for number, path in enumerate(notebooks, start=1):
         print(f"[{number}/{len(notebooks)}] {path.name} ...", flush=True)
         calibration = calibrate()
@@ -201,9 +231,13 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
             flush=True,
         )
         if store and not error:
-            stored = stamp(nbformat.from_dict(notebook), "solutions", path.name)
+            stored = stamp(without_timing(notebook), "solutions", path.name)
             path.write_text(dumps(stored), encoding="utf-8")
             print(f"    stored full-mode outputs in {path.relative_to(ROOT)}")
+        slowest = sorted(cell_seconds(notebook), reverse=True)[:5]
+        timings.append(f"## {path.stem} ({seconds:.0f} s)\n")
+        timings += [f"- cell {i}: {t:.1f} s `{line}`" for t, i, line in slowest]
+        timings.append("")
         rows.append(
             Row(
                 path.stem,
@@ -221,6 +255,8 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
     print()
     print(table)
     (BUILD / "summary.md").write_text(table + "\n", encoding="utf-8")
+    (BUILD / "timings.md").write_text("\n".join(timings) + "\n", encoding="utf-8")
+    print(f"Slowest cells of each notebook: {(BUILD / 'timings.md').relative_to(ROOT)}")
     failures = [row for row in rows if row.error]
     for row in failures:
         print(f"FAILED {row.name}: {row.error}")
