@@ -79,3 +79,58 @@ def test_block_mask(shape):
 def test_bad_inputs(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+CORRUPTIONS = [noise.gaussian, noise.masking, noise.salt_and_pepper]
+
+
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        (np.full((2, 3), np.inf), "finite numbers"),
+        (np.zeros((0, 784)), "non-empty batch"),
+        (np.float32(0.5), "non-empty batch"),
+        (-IMAGES, r"values in \[0, 1\]"),
+        ([[0.1, 0.2], [0.3]], "array of numbers"),
+    ],
+)
+@pytest.mark.parametrize("corrupt", CORRUPTIONS + [noise.block_mask])
+def test_bad_batches(corrupt, x, message):
+    with pytest.raises(ValueError, match=message):
+        corrupt(x, 0.1) if corrupt is not noise.block_mask else corrupt(x, 2)
+
+
+@pytest.mark.parametrize("strength", [-0.1, 1.5, np.nan, np.inf, "0.1", None, True])
+@pytest.mark.parametrize("corrupt", CORRUPTIONS)
+def test_bad_strengths(corrupt, strength):
+    with pytest.raises(ValueError, match=r"Expected `(stddev|fraction)`"):
+        corrupt(IMAGES, strength)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True, None])
+@pytest.mark.parametrize("corrupt", CORRUPTIONS + [noise.block_mask])
+def test_bad_seeds(corrupt, seed):
+    strength = 2 if corrupt is noise.block_mask else 0.1
+    with pytest.raises(ValueError, match="Expected `seed` as an int >= 0 or a keras"):
+        corrupt(IMAGES, strength, seed=seed)
+
+
+@pytest.mark.parametrize(
+    "block_size, message",
+    [
+        (29, "smaller than the image"),
+        (1000, "smaller than the image"),
+        (-2, "positive int"),
+        (2.5, "positive int"),
+        (True, "positive int"),
+        ("8", "positive int"),
+    ],
+)
+def test_bad_block_sizes(block_size, message):
+    with pytest.raises(ValueError, match=f"Expected `block_size`.*{message}"):
+        noise.block_mask(IMAGES, block_size)
+
+
+def test_block_mask_refuses_more_than_one_channel():
+    with pytest.raises(ValueError, match=r"\(n, height, width, 1\)"):
+        noise.block_mask(np.zeros((2, 28, 28, 3)), 4)

@@ -124,3 +124,95 @@ def test_bad_input_is_refused(call, message):
 def test_corrupt_stretch_refuses_a_bad_seed():
     with pytest.raises(ValueError, match="Expected `seed` as an int"):
         sequences.corrupt_stretch(BATCH, 4, seed=1.5)
+
+
+# ---- Errors name the caller's own arguments (report 9) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "starts, window",
+    [([3], 3), ([0], 6), ([-1], 2), ([4, 0], 2)],
+    ids=["past-the-end", "window-longer-than-steps", "negative-start", "one-past"],
+)
+def test_hit_rate_window_outside_the_steps_names_the_callers_arguments(starts, window):
+    with pytest.raises(ValueError) as error:
+        sequences.hit_rate(np.array(starts), window, np.zeros((len(starts), 5), bool))
+    message = str(error.value)
+    assert "flagged_starts" in message and "window" in message
+    assert "is_corrupted" in message and "lengths" not in message
+
+
+def test_hit_rate_window_ending_on_the_last_step_is_fine():
+    is_corrupted = np.zeros((1, 5), bool)
+    is_corrupted[0, 4] = True
+    assert sequences.hit_rate(np.array([3]), 2, is_corrupted) == 1.0
+
+
+# ---- Every argument is validated --------------------------------------------------------
+
+GOOD = np.zeros((2, 5), bool)
+GOOD[:, 2] = True
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        # sequences / images: NaN, inf, strings, empty, wrong rank, outside [0, 1]
+        (lambda: sequences.inked_rows(np.full((2, 4, 4), np.nan)), "finite numbers"),
+        (lambda: sequences.inked_rows(np.full((2, 4, 4), np.inf)), "finite numbers"),
+        (lambda: sequences.inked_rows(np.full((2, 4, 4), "a")), "array of numbers"),
+        (lambda: sequences.inked_rows(np.zeros((0, 4, 4))), "`images` of shape"),
+        (lambda: sequences.inked_rows(-BATCH), r"values in \[0, 1\]"),
+        (lambda: sequences.corrupt_stretch(BATCH[0], 2), "`sequences` of shape"),
+        (lambda: sequences.corrupt_stretch(BATCH[:, :0], 2), "`sequences` of shape"),
+        # thresholds, levels, kinds
+        (lambda: sequences.inked_rows(BATCH, threshold=1.0), "`threshold` in"),
+        (lambda: sequences.inked_rows(BATCH, threshold="0"), "`threshold` to be a number"),
+        (lambda: sequences.inked_rows(BATCH, threshold=np.nan), "`threshold` in"),
+        (lambda: sequences.corrupt_stretch(BATCH, 2, level=-0.1), "`level` in"),
+        (lambda: sequences.corrupt_stretch(BATCH, 2, level=None), "`level` to be a number"),
+        (lambda: sequences.corrupt_stretch(BATCH, 2, kind=["noise"]), "`kind` to be one of"),
+        # counts: 0, negative, 2.5, True, strings
+        (lambda: sequences.corrupt_stretch(BATCH, 2.5), "`stretch_length`"),
+        (lambda: sequences.corrupt_stretch(BATCH, True), "`stretch_length`"),
+        (lambda: sequences.corrupt_stretch(BATCH, "4"), "`stretch_length`"),
+        (lambda: sequences.corrupt_stretch(BATCH, 2, first=-1), "`first` as an int >= 0"),
+        (lambda: sequences.corrupt_stretch(BATCH, 2, first=1.0), "`first` as an int >= 0"),
+        (lambda: sequences.corrupt_stretch(BATCH, 2, stop=2.5), "`stop` as an int >= 1"),
+        (lambda: sequences.corrupt_stretch(BATCH, 2, stop=0), "`stop` as an int >= 1"),
+        (lambda: sequences.corrupt_stretch(BATCH, 2, stop=29), "stop <= 28"),
+        (lambda: sequences.step_mask(np.array([1]), 0), "`steps`"),
+        (lambda: sequences.step_mask(np.array([1]), 2.5), "`steps`"),
+        (lambda: sequences.step_mask(np.array([1]), True), "`steps`"),
+        (lambda: sequences.step_mask(np.array([], int), 3), "`lengths` as a vector of ints"),
+        (lambda: sequences.step_mask(np.array([True]), 3), "`lengths` as a vector of ints"),
+        (lambda: sequences.step_mask([[1, 2]], 3), "`lengths` as a vector of ints"),
+        (lambda: sequences.step_mask(np.array([-1]), 3), r"`lengths` in 0..3"),
+        (lambda: sequences.hit_rate(np.array([0, 1]), 0, GOOD), "`window`"),
+        (lambda: sequences.hit_rate(np.array([0, 1]), 1.5, GOOD), "`window`"),
+        (lambda: sequences.hit_rate(np.array([0, 1]), "2", GOOD), "`window`"),
+        (lambda: sequences.hit_rate(np.array([], int), 1, GOOD[:0]), "flagged_starts"),
+        (lambda: sequences.hit_rate(["0", "1"], 1, GOOD), "flagged_starts"),
+        (lambda: sequences.chance_hit_rate(True, GOOD), "`window`"),
+        (lambda: sequences.chance_hit_rate(0, GOOD), "`window`"),
+        # is_corrupted: not boolean, empty, wrong rank, ragged
+        (lambda: sequences.chance_hit_rate(2, GOOD[:0]), "`is_corrupted` as a boolean"),
+        (lambda: sequences.chance_hit_rate(2, GOOD[:, :0]), "`is_corrupted` as a boolean"),
+        (lambda: sequences.chance_hit_rate(2, GOOD[0]), "`is_corrupted` as a boolean"),
+        (lambda: sequences.chance_hit_rate(2, GOOD * 1), "`is_corrupted` as a boolean"),
+        (lambda: sequences.step_auroc(np.zeros((2, 5)), [[True], [True, False]]), "is_corrupted"),
+        # step scores
+        (lambda: sequences.step_auroc(np.full((2, 5), np.nan), GOOD), "`step_scores`"),
+        (lambda: sequences.step_auroc(np.full((2, 5), "a"), GOOD), "`step_scores`"),
+    ],
+)
+def test_every_argument_is_checked(call, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        call()
+    error.match(message)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True, None])
+def test_corrupt_stretch_bad_seeds(seed):
+    with pytest.raises(ValueError, match="Expected `seed` as an int >= 0 or a keras"):
+        sequences.corrupt_stretch(BATCH, 4, seed=seed)

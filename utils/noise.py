@@ -3,7 +3,11 @@
 Every function takes a batch of values in [0, 1] (any shape, float), returns a float32
 numpy array of the same shape clipped to [0, 1], and draws its randomness from
 ``keras.random`` with a seed, so the same seed gives the same noise on every backend.
-``seed`` may be an int or a ``keras.random.SeedGenerator`` (to get new noise per call).
+``seed`` may be an int >= 0 or a ``keras.random.SeedGenerator`` (to get new noise per
+call).
+
+Every argument is checked before any noise is drawn; bad input raises ``ValueError`` in
+the form "Expected ... Received: ...".
 """
 
 import keras
@@ -14,11 +18,13 @@ from utils.validation import (
     check_fraction,
     check_positive_int,
     check_unit_range,
-    seed_generator,
+    seed_or_generator,
 )
 
 
 def _prepare(x, name="x"):
+    """Return ``x`` as float32, refusing non-numbers, NaN, inf, scalars, empty batches and
+    values outside [0, 1]."""
     array = as_float_array(x, name)
     check_unit_range(array, name)
     if array.ndim < 1 or array.size == 0:
@@ -33,26 +39,65 @@ def _to_numpy(tensor):
 
 
 def gaussian(x, stddev=0.1, seed=0):
-    """Add Gaussian noise of standard deviation ``stddev`` (0-1), then clip to [0, 1]."""
+    """Add Gaussian noise of standard deviation ``stddev``, then clip to [0, 1].
+
+    Args:
+        x: float array in [0, 1], any shape with at least one value, e.g. (n, 784).
+        stddev: float in [0, 1], the noise's standard deviation (in pixel units).
+        seed: int >= 0 or ``keras.random.SeedGenerator``.
+
+    Returns:
+        float32 array of the shape of ``x``, in [0, 1].
+
+    Raises:
+        ValueError: ``x`` not finite numbers in [0, 1] or empty; ``stddev`` outside
+            [0, 1] or not a number; a bad ``seed``.
+    """
     x = _prepare(x)
     check_fraction(stddev, "stddev")
-    noise = keras.random.normal(x.shape, stddev=stddev, seed=seed_generator(seed))
+    generator = seed_or_generator(seed)
+    noise = keras.random.normal(x.shape, stddev=stddev, seed=generator)
     return _to_numpy(keras.ops.clip(keras.ops.add(x, noise), 0.0, 1.0))
 
 
 def masking(x, fraction=0.1, seed=0):
-    """Set a random ``fraction`` (0-1) of the values to 0 (binomial, multiplicative noise)."""
+    """Set a random ``fraction`` of the values to 0 (binomial, multiplicative noise).
+
+    Args:
+        x: float array in [0, 1], any shape with at least one value.
+        fraction: float in [0, 1], the expected share of values set to 0.
+        seed: int >= 0 or ``keras.random.SeedGenerator``.
+
+    Returns:
+        float32 array of the shape of ``x``, in [0, 1].
+
+    Raises:
+        ValueError: as ``gaussian``, for ``fraction`` in place of ``stddev``.
+    """
     x = _prepare(x)
     check_fraction(fraction, "fraction")
-    keep = keras.random.uniform(x.shape, seed=seed_generator(seed)) >= fraction
+    generator = seed_or_generator(seed)
+    keep = keras.random.uniform(x.shape, seed=generator) >= fraction
     return _to_numpy(keras.ops.where(keep, x, 0.0))
 
 
 def salt_and_pepper(x, fraction=0.1, seed=0):
-    """Set a random ``fraction`` (0-1) of the values to 0 or 1, half each on average."""
+    """Set a random ``fraction`` of the values to 0 or 1, half each on average.
+
+    Args:
+        x: float array in [0, 1], any shape with at least one value.
+        fraction: float in [0, 1], the expected share of values replaced.
+        seed: int >= 0 or ``keras.random.SeedGenerator``.
+
+    Returns:
+        float32 array of the shape of ``x``, in [0, 1].
+
+    Raises:
+        ValueError: as ``gaussian``, for ``fraction`` in place of ``stddev``.
+    """
     x = _prepare(x)
     check_fraction(fraction, "fraction")
-    generator = seed_generator(seed)
+    generator = seed_or_generator(seed)
     hit = keras.random.uniform(x.shape, seed=generator) < fraction
     salt = keras.random.uniform(x.shape, seed=generator) < 0.5
     return _to_numpy(keras.ops.where(hit, keras.ops.cast(salt, "float32"), x))
@@ -63,12 +108,18 @@ def block_mask(images, block_size=10, seed=0):
 
     Args:
         images: float array in [0, 1], shape (n, height, width) or (n, height, width, 1).
-        block_size: int, the side of the square hole, smaller than the image.
-        seed: int or ``keras.random.SeedGenerator``.
+        block_size: int >= 1, the side of the square hole in pixels, smaller than the
+            image's height and width.
+        seed: int >= 0 or ``keras.random.SeedGenerator``.
 
     Returns:
         (corrupted, hole): both float32 of the input's shape; ``hole`` is 1 inside the
         blanked block and 0 elsewhere, and ``corrupted`` is 0 inside it.
+
+    Raises:
+        ValueError: ``images`` not finite numbers in [0, 1], empty or of another shape;
+            ``block_size`` not a positive int or not smaller than the image; a bad
+            ``seed``.
     """
     images = _prepare(images, "images")
     if images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[-1] != 1):
@@ -83,7 +134,7 @@ def block_mask(images, block_size=10, seed=0):
             f"Expected `block_size` smaller than the image ({height}x{width}). "
             f"Received: block_size={block_size}"
         )
-    generator = seed_generator(seed)
+    generator = seed_or_generator(seed)
     n = images.shape[0]
     top = keras.random.randint((n, 1, 1), 0, height - block_size + 1, seed=generator)
     left = keras.random.randint((n, 1, 1), 0, width - block_size + 1, seed=generator)

@@ -8,23 +8,35 @@ k-sparse codes. The same probe on raw pixels is the baseline.
 import keras
 import numpy as np
 
+from utils.validation import (
+    check_int,
+    check_number,
+    check_seed,
+    class_labels,
+    float_matrix,
+)
 
-def _features_and_labels(features, labels, name):
-    features = np.asarray(features, dtype="float32")
-    labels = np.asarray(labels)
-    if features.ndim != 2 or len(features) == 0:
+
+def _check_classes(train_labels, test_labels):
+    """Raise unless training has >= 2 classes and every test class occurs in training.
+
+    A probe can never predict a class it was not trained on, so a test label of such a
+    class would count as an error that says nothing about the features.
+    """
+    seen = np.unique(train_labels)
+    if len(seen) < 2:
         raise ValueError(
-            f"Expected {name} features of shape (n, num_features) with n > 0. "
-            f"Received: shape={features.shape}"
+            "Expected at least 2 classes in `train_labels`. "
+            f"Received: only class {int(seen[0])}"
         )
-    if labels.shape != (len(features),) or not np.issubdtype(labels.dtype, np.integer):
+    unseen = np.setdiff1d(np.unique(test_labels), seen)
+    if unseen.size:
         raise ValueError(
-            f"Expected {name} labels: integers of shape ({len(features)},). "
-            f"Received: shape={labels.shape}, dtype={labels.dtype}"
+            "Expected `test_labels` only of classes that occur in `train_labels` "
+            f"({seen[:12].tolist()}{', ...' if len(seen) > 12 else ''}). Received: "
+            f"{int(np.isin(test_labels, unseen).sum())} test labels of classes "
+            f"{unseen[:12].tolist()} never seen in training"
         )
-    if not np.all(np.isfinite(features)):
-        raise ValueError(f"Expected finite {name} features. Received: NaN or inf values")
-    return features, labels
 
 
 def linear_probe_error(
@@ -41,34 +53,51 @@ def linear_probe_error(
 
     The features are standardised with the training set's mean and standard deviation
     first, so codes of any scale (sigmoid units, ReLU units, pixels) are probed alike.
+    Every argument is checked before training starts.
 
     Args:
-        train_features: float array (n_train, d), for example encoder codes or pixels.
-        train_labels: int array (n_train,), class indices 0..num_classes-1.
-        test_features: float array (n_test, d), same d.
-        test_labels: int array (n_test,).
-        epochs: int, passes of Adam over the training features. Each pass takes
+        train_features: finite float array (n_train, d), for example encoder codes or
+            pixels.
+        train_labels: int array (n_train,), class ids 0..num_classes-1 (whole-number
+            floats are accepted), at least 2 classes. Not one-hot (use
+            ``labels.argmax(axis=1)``) and no -1 "unlabelled" markers (drop those
+            examples first).
+        test_features: finite float array (n_test, d), the same d.
+        test_labels: int array (n_test,), only classes that occur in ``train_labels``.
+        epochs: int >= 1, passes of Adam over the training features. Each pass takes
             ceil(n_train / batch_size) steps, so give small training sets more epochs.
-        batch_size: int.
-        learning_rate: float, Adam's learning rate.
-        seed: int, seeds the weights and the shuffling.
+        batch_size: int >= 1.
+        learning_rate: float > 0, Adam's learning rate.
+        seed: int >= 0, seeds the weights and the shuffling.
 
     Returns:
         float in [0, 100]: the percentage of test examples classified wrongly.
+
+    Raises:
+        ValueError: features not finite numbers of shape (n, d) or of different widths;
+            labels not class ids, one per example; fewer than 2 training classes; a test
+            class never seen in training; a bad ``epochs``, ``batch_size``,
+            ``learning_rate`` or ``seed``.
     """
-    x_train, y_train = _features_and_labels(train_features, train_labels, "training")
-    x_test, y_test = _features_and_labels(test_features, test_labels, "test")
+    x_train = float_matrix(train_features, "train_features")
+    x_test = float_matrix(test_features, "test_features")
     if x_train.shape[1] != x_test.shape[1]:
         raise ValueError(
-            "Expected training and test features of the same width. Received: "
-            f"{x_train.shape[1]} and {x_test.shape[1]}"
+            "Expected `train_features` and `test_features` of the same width. "
+            f"Received: {x_train.shape[1]} and {x_test.shape[1]}"
         )
-    if int(epochs) < 1:
-        raise ValueError(f"Expected epochs >= 1. Received: {epochs}")
+    y_train = class_labels(train_labels, "train_labels", length=len(x_train))
+    y_test = class_labels(test_labels, "test_labels", length=len(x_test))
+    _check_classes(y_train, y_test)
+    epochs = check_int(epochs, "epochs", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    learning_rate = check_number(learning_rate, "learning_rate", low=0, low_open=True)
+    seed = check_seed(seed)
+
     mean = x_train.mean(axis=0)
     scale = x_train.std(axis=0) + 1e-6
     x_train, x_test = (x_train - mean) / scale, (x_test - mean) / scale
-    num_classes = int(max(y_train.max(), y_test.max())) + 1
+    num_classes = int(y_train.max()) + 1
 
     keras.utils.set_random_seed(seed)
     inputs = keras.Input(shape=(x_train.shape[1],))
@@ -81,6 +110,6 @@ def linear_probe_error(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
     )
-    probe.fit(x_train, y_train, epochs=int(epochs), batch_size=batch_size, verbose=0)
+    probe.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0)
     predicted = np.argmax(probe.predict(x_test, batch_size=1024, verbose=0), axis=1)
     return float(100.0 * np.mean(predicted != y_test))

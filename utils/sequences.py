@@ -3,6 +3,9 @@ stretch, and how well a flagged stretch matches it.
 
 A batch of sequences is a float32 array of shape (n, steps, features) with values in
 [0, 1]: MNIST images read row by row are (n, 28, 28), 28 steps of 28 pixels each.
+
+Every argument is checked before any work; bad input raises ``ValueError`` in the form
+"Expected ... Received: ..." that names the caller's own arguments.
 """
 
 import keras
@@ -13,12 +16,14 @@ from utils.validation import (
     as_float_array,
     check_choice,
     check_fraction,
+    check_int,
     check_positive_int,
     check_unit_range,
-    seed_generator,
+    int_vector,
+    seed_or_generator,
 )
 
-KINDS = {"noise", "shift"}
+KINDS = ("noise", "shift")  # a tuple: check_choice then also refuses unhashable values
 
 
 def _batch(sequences, name="sequences"):
@@ -43,6 +48,10 @@ def inked_rows(images, threshold=0.0):
     Returns:
         list of n float32 arrays of shape (length_i, width), 1 <= length_i <= height:
         variable-length sequences. A blank image gives its first row (length 1).
+
+    Raises:
+        ValueError: ``images`` not finite numbers in [0, 1] of shape (n, height, width)
+            with no zero size; ``threshold`` not a number in [0, 0.999].
     """
     images = _batch(images, "images")
     check_fraction(threshold, "threshold", 0.0, 0.999)
@@ -55,13 +64,17 @@ def inked_rows(images, threshold=0.0):
 
 
 def step_mask(lengths, steps):
-    """Return boolean array (n, steps), True on the first lengths[i] steps of row i."""
-    lengths = np.asarray(lengths)
-    if lengths.ndim != 1 or not np.issubdtype(lengths.dtype, np.integer):
-        raise ValueError(
-            "Expected `lengths` as a vector of ints, shape (n,). "
-            f"Received: dtype={lengths.dtype}, shape={lengths.shape}"
-        )
+    """Return a boolean array (n, steps), True on the first lengths[i] steps of row i.
+
+    Args:
+        lengths: int array (n,), n >= 1, each in 0..steps.
+        steps: int >= 1, the number of steps of every row.
+
+    Raises:
+        ValueError: ``lengths`` not a non-empty vector of ints in 0..steps; ``steps``
+            not a positive int.
+    """
+    lengths = int_vector(lengths, "lengths")
     check_positive_int(steps, "steps")
     if lengths.size and (lengths.min() < 0 or lengths.max() > steps):
         raise ValueError(
@@ -88,24 +101,28 @@ def corrupt_stretch(
         level: float in [0, 1], the strength.
         first: int >= 0, the first step a stretch may cover.
         stop: int or None (all steps): steps at or after it are never corrupted.
-        seed: int or ``keras.random.SeedGenerator``.
+        seed: int >= 0 or ``keras.random.SeedGenerator``.
 
     Returns:
         (corrupted, is_corrupted): float32 (n, steps, features) in [0, 1], and a
         boolean array (n, steps), True on the corrupted steps.
+
+    Raises:
+        ValueError: ``sequences`` not finite numbers in [0, 1] of shape
+            (n, steps, features); an unknown ``kind``; ``level`` outside [0, 1];
+            ``stretch_length``, ``first`` or ``stop`` not ints with
+            first + stretch_length <= stop <= steps; a bad ``seed``.
     """
     sequences = _batch(sequences)
     check_choice(kind, "kind", KINDS)
-    generator = seed_generator(seed)
+    generator = seed_or_generator(seed)
     check_fraction(level, "level")
     check_positive_int(stretch_length, "stretch_length")
+    check_int(first, "first", low=0)
+    check_int(stop, "stop", low=1, allow_none=True)
     n, steps, features = sequences.shape
     stop = steps if stop is None else stop
-    if isinstance(first, bool) or not isinstance(first, (int, np.integer)) or first < 0:
-        raise ValueError(f"Expected `first` as an int >= 0. Received: {first!r}")
-    if not isinstance(stop, (int, np.integer)) or not (
-        first + stretch_length <= stop <= steps
-    ):
+    if not first + stretch_length <= stop <= steps:
         raise ValueError(
             f"Expected first + stretch_length <= stop <= {steps} (the steps). "
             f"Received: first={first}, stretch_length={stretch_length}, stop={stop!r}"
@@ -128,10 +145,17 @@ def corrupt_stretch(
 
 
 def _corrupted_steps(is_corrupted, num_sequences=None):
-    array = np.asarray(is_corrupted)
-    if array.ndim != 2 or array.dtype != bool:
+    """Return ``is_corrupted`` as a boolean array (n, steps), n and steps >= 1."""
+    try:
+        array = np.asarray(is_corrupted)
+    except Exception as error:  # a ragged list, ...
         raise ValueError(
             "Expected `is_corrupted` as a boolean array (n, steps). "
+            f"Received: {type(is_corrupted).__name__} ({error})"
+        ) from None
+    if array.ndim != 2 or array.dtype != bool or 0 in array.shape:
+        raise ValueError(
+            "Expected `is_corrupted` as a boolean array (n, steps) with n, steps >= 1. "
             f"Received: dtype={array.dtype}, shape={array.shape}"
         )
     if num_sequences is not None and len(array) != num_sequences:
@@ -146,34 +170,57 @@ def hit_rate(flagged_starts, window, is_corrupted):
     """Return the share of sequences whose flagged window overlaps the corrupted steps.
 
     Args:
-        flagged_starts: int array (n,): the first step of each flagged window.
+        flagged_starts: int array (n,): the first step of each flagged window, with
+            0 <= start and start + window <= steps (the window inside the sequence).
         window: int >= 1, the flagged window covers steps start .. start + window - 1.
         is_corrupted: boolean array (n, steps), True on the corrupted steps.
 
     Returns:
         float in [0, 1].
+
+    Raises:
+        ValueError: ``flagged_starts`` not a vector of ints, one per row of
+            ``is_corrupted``; ``window`` not a positive int; a window reaching outside
+            the steps; ``is_corrupted`` not a boolean array (n, steps).
     """
-    starts = np.asarray(flagged_starts)
-    if starts.ndim != 1 or not np.issubdtype(starts.dtype, np.integer):
-        raise ValueError(
-            "Expected `flagged_starts` as a vector of ints, shape (n,). "
-            f"Received: dtype={starts.dtype}, shape={starts.shape}"
-        )
+    starts = int_vector(flagged_starts, "flagged_starts").astype("int64")
     check_positive_int(window, "window")
     is_corrupted = _corrupted_steps(is_corrupted, len(starts))
-    flagged = step_mask(starts + window, is_corrupted.shape[1]) & ~step_mask(
-        starts, is_corrupted.shape[1]
-    )
+    steps = is_corrupted.shape[1]
+    if starts.min() < 0 or starts.max() + window > steps:
+        raise ValueError(
+            f"Expected every flagged window inside the {steps} steps of "
+            f"`is_corrupted`: 0 <= flagged_starts and flagged_starts + window <= "
+            f"{steps}. Received: "
+            f"window={window}, flagged_starts from {starts.min()} to {starts.max()}"
+        )
+    positions = np.arange(steps)[None, :]
+    flagged = (positions >= starts[:, None]) & (positions < starts[:, None] + window)
     return float(np.mean((flagged & is_corrupted).any(axis=1)))
 
 
 def chance_hit_rate(window, is_corrupted):
-    """Return the hit rate of a window placed uniformly at random (the baseline)."""
+    """Return the hit rate of a window placed uniformly at random (the baseline).
+
+    Args:
+        window: int in 1..steps, the length of the flagged window.
+        is_corrupted: boolean array (n, steps), True on the corrupted steps.
+
+    Returns:
+        float in [0, 1]: ``hit_rate`` averaged over every start 0..steps - window.
+
+    Raises:
+        ValueError: ``window`` not a positive int or longer than the steps;
+            ``is_corrupted`` not a boolean array (n, steps).
+    """
     check_positive_int(window, "window")
     is_corrupted = _corrupted_steps(is_corrupted)
     steps = is_corrupted.shape[1]
     if window > steps:
-        raise ValueError(f"Expected `window` <= {steps}. Received: {window}")
+        raise ValueError(
+            f"Expected `window` <= {steps}, the steps of `is_corrupted`. "
+            f"Received: window={window}"
+        )
     rates = [
         hit_rate(np.full(len(is_corrupted), start), window, is_corrupted)
         for start in range(steps - window + 1)
@@ -193,6 +240,11 @@ def step_auroc(step_scores, is_corrupted):
 
     Returns:
         float in [0, 1]; 0.5 is chance.
+
+    Raises:
+        ValueError: ``step_scores`` not finite numbers of the shape of
+            ``is_corrupted``; ``is_corrupted`` not a boolean array (n, steps) holding
+            both values.
     """
     scores = as_float_array(step_scores, "step_scores").astype("float64")
     is_corrupted = _corrupted_steps(is_corrupted)

@@ -282,3 +282,251 @@ def check_same_length(first, second, first_name, second_name):
             f"Expected as many {second_name} as {first_name}. "
             f"Received: {len(first)} {first_name}, {len(second)} {second_name}"
         )
+
+
+def seed_or_generator(seed):
+    """Return a ``keras.random.SeedGenerator``: the one given, or a new one for ``seed``.
+
+    Unlike ``seed_generator``, refuses negative seeds and names both accepted kinds.
+
+    Args:
+        seed: int >= 0, or a ``keras.random.SeedGenerator`` (returned as it is).
+
+    Raises:
+        ValueError: for anything else (a float, a string, a bool, a negative int).
+    """
+    import keras  # here, not at the top: `utils.config` must import without Keras
+
+    if isinstance(seed, keras.random.SeedGenerator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(
+            "Expected `seed` as an int >= 0 or a keras.random.SeedGenerator. "
+            f"Received: {seed!r:.80} ({type(seed).__name__})"
+        )
+    return keras.random.SeedGenerator(int(seed))
+
+
+def int_vector(values, name, min_length=1):
+    """Return ``values`` as an integer numpy vector of shape (n,), n >= ``min_length``.
+
+    Refuses floats (even 2.0), bools, strings and other ranks; the values themselves are
+    not bounded (check them against the caller's own limits).
+
+    Raises:
+        ValueError: naming ``name``, the expected form and the dtype and shape received.
+    """
+    try:
+        array = np.asarray(values)
+    except Exception as error:  # a ragged list, ...
+        raise ValueError(
+            f"Expected `{name}` as a vector of ints, shape (n,). "
+            f"Received: {type(values).__name__} ({error})"
+        ) from None
+    if (
+        array.ndim != 1
+        or not np.issubdtype(array.dtype, np.integer)
+        or len(array) < min_length
+    ):
+        raise ValueError(
+            f"Expected `{name}` as a vector of ints, shape (n,) with n >= {min_length}. "
+            f"Received: dtype={array.dtype}, shape={array.shape}"
+        )
+    return array
+
+
+def binary_labels(labels, name, length=None):
+    """Return 0/1 or False/True ``labels`` as a boolean vector of shape (n,).
+
+    Args:
+        labels: array-like of shape (n,): bools, or 0 and 1 (ints or whole floats).
+        name: the argument's name, for messages.
+        length: int or None, the n that the labels must have (one per example).
+
+    Returns:
+        bool ndarray of shape (n,).
+
+    Raises:
+        ValueError: as ``class_labels`` does (one-hot rows, strings, fractions, NaN,
+            a wrong rank or length, no labels), and for values other than 0 and 1.
+    """
+    try:
+        array = np.asarray(labels)
+    except Exception:  # a ragged list: class_labels words the error
+        array = labels
+    if isinstance(array, np.ndarray) and array.dtype == bool:
+        array = array.astype("int64")
+    ids = class_labels(array, name, length=length)
+    if ids.max() > 1:
+        raise ValueError(
+            f"Expected `{name}` to hold only 0/1 or False/True. "
+            f"Received: values {np.unique(ids)[:5].tolist()}"
+        )
+    return ids.astype(bool)
+
+
+def count_vector(values, name):
+    """Return counts as a float64 vector of shape (n,), n >= 1, all >= 0, not all 0.
+
+    Raises:
+        ValueError: for what ``float_vector`` refuses, a negative count, or all zeros.
+    """
+    counts = float_vector(values, name)
+    if counts.min() < 0:
+        raise ValueError(
+            f"Expected `{name}` as counts >= 0. Received: {int(np.sum(counts < 0))} "
+            f"negative values such as {counts.min():.4g}"
+        )
+    if counts.sum() <= 0:
+        raise ValueError(
+            f"Expected `{name}` not all 0. Received: all zeros, shape={counts.shape}"
+        )
+    return counts
+
+
+def id_vector(values, name, size=None):
+    """Return ids (for example word ids) as an int vector of shape (n,), n >= 1.
+
+    Args:
+        values: array-like of ints, shape (n,).
+        name: the argument's name, for messages.
+        size: int or None; every id must lie in 0..size-1 (None: only ids >= 0).
+
+    Raises:
+        ValueError: for what ``int_vector`` refuses and for ids out of range.
+    """
+    ids = int_vector(values, name)
+    too_high = size is not None and ids.max() >= size
+    if ids.min() < 0 or too_high:
+        wanted = "ids >= 0" if size is None else f"ids in 0..{size - 1}"
+        raise ValueError(
+            f"Expected `{name}` as {wanted}. Received: min={ids.min()}, max={ids.max()}"
+        )
+    return ids
+
+
+def string_list(values, name, hint=""):
+    """Raise ``TypeError`` unless ``values`` is a list, tuple or array of str.
+
+    ``hint`` is added to the message, e.g. ``"use tokenize(text)"``.
+    """
+    expected = "a list of str" + (f" ({hint})" if hint else "")
+    check_type(values, name, (list, tuple, np.ndarray), expected)
+    for value in values:
+        if not isinstance(value, str):
+            raise TypeError(
+                f"Expected `{name}` as {expected}. Received: an item {value!r:.40} "
+                f"({type(value).__name__})"
+            )
+
+
+def check_colormap(cmap):
+    """Raise unless ``cmap`` is a Matplotlib colormap or a registered colormap name."""
+    import matplotlib
+
+    if isinstance(cmap, matplotlib.colors.Colormap):
+        return
+    if not isinstance(cmap, str) or cmap not in matplotlib.colormaps:
+        raise ValueError(
+            "Expected `cmap` as a Matplotlib colormap or its name, such as 'gray' or "
+            f"'viridis'. Received: {cmap!r:.80}"
+        )
+
+
+# ---- Checks for values that may be symbolic tensors (utils.vae, layers, regularizers) --
+# A keras.Input, or a tensor traced inside a compiled ``fit`` step (a TensorFlow graph
+# tensor, a JAX tracer), has a shape and a dtype but no values yet: these helpers check
+# what can be checked now and never break the tracing.
+
+
+def static_shape(values):
+    """The shape of an array or a tensor as a tuple, with None where it is unknown."""
+    shape = getattr(values, "shape", None)
+    if shape is None:
+        shape = np.shape(values)
+    return tuple(dim if isinstance(dim, (int, np.integer)) else None for dim in shape)
+
+
+def check_numeric_dtype(tensor, name):
+    """Raise ``ValueError`` unless a tensor (eager or symbolic) holds numbers, not strings."""
+    import keras  # here, not at the top: `utils.config` must import without Keras
+
+    dtype = keras.backend.standardize_dtype(tensor.dtype)
+    if not dtype.startswith(("float", "bfloat", "int", "uint", "bool")):
+        raise ValueError(
+            f"Expected `{name}` as a tensor of numbers. Received: dtype={dtype}"
+        )
+
+
+def concrete_float_array(values, name):
+    """Return ``values`` as a finite float32 NumPy array, or None while they are symbolic.
+
+    NumPy arrays, lists and eager tensors have values now: they are read with
+    ``as_float_array``. Symbolic tensors (``keras.Input``, tensors traced by ``fit``)
+    are only checked for their dtype, and None is returned.
+
+    Raises:
+        ValueError: for strings, NaN or infinity, or a ragged list.
+    """
+    import keras  # here, not at the top: `utils.config` must import without Keras
+
+    if keras.backend.is_keras_tensor(values):
+        check_numeric_dtype(values, name)
+        return None
+    if keras.ops.is_tensor(values):
+        check_numeric_dtype(values, name)
+        try:
+            values = keras.ops.convert_to_numpy(values)
+        except Exception:  # a traced tensor (TensorFlow graph, JAX tracer): no values
+            return None
+    return as_float_array(values, name)
+
+
+def check_unit_interval(values, name):
+    """Raise ``ValueError`` unless an array or eager tensor holds finite numbers in [0, 1].
+
+    Reads only the minimum and the maximum, so a large training set is not copied.
+    """
+    import keras  # here, not at the top: `utils.config` must import without Keras
+
+    if keras.ops.is_tensor(values):
+        check_numeric_dtype(values, name)
+        values = keras.ops.convert_to_numpy(values)
+    array = np.asarray(values)
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    ):
+        raise ValueError(
+            f"Expected `{name}` to be an array of numbers. Received: dtype={array.dtype}"
+        )
+    if array.size and not (np.isfinite(array.min()) and np.isfinite(array.max())):
+        raise ValueError(
+            f"Expected `{name}` to hold finite numbers. Received: NaN or infinite values"
+        )
+    check_unit_range(array, name)
+
+
+def activation_function(activation, name="activation"):
+    """Return ``keras.activations.get(activation)``, with a clear error for a bad one.
+
+    Raises:
+        TypeError: for something other than a str, a dict (a serialised activation), a
+            callable or None.
+        ValueError: for a name Keras does not know, such as "sigmod".
+    """
+    import keras  # here, not at the top: `utils.config` must import without Keras
+
+    if not (activation is None or isinstance(activation, (str, dict))) and not callable(
+        activation
+    ):
+        raise TypeError(
+            f"Expected `{name}` as an activation name such as 'sigmoid', a callable or "
+            f"None. Received: {activation!r:.80} ({type(activation).__name__})"
+        )
+    try:
+        return keras.activations.get(activation)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"Expected `{name}` as the name of a Keras activation such as 'relu', "
+            f"'sigmoid' or 'tanh' (see keras.activations). Received: {name}={activation!r}"
+        ) from None
