@@ -87,10 +87,17 @@ def test_precision_recall_at():
         ([0.1, 0.2, 0.3], [0, 0, 0], "Received: only normal examples"),
         ([0.1, 0.2, 0.3], [1, 1, 1], "Received: only anomalies"),
         ([0.1, 0.2, 0.3], [0, 2, 1], "only 0/1 or False/True"),
-        ([0.1, 0.2, 0.3], ["no", "yes", "no"], "booleans or 0/1"),
+        ([0.1, 0.2, 0.3], ["no", "yes", "no"], "Received: dtype=<U3"),
         ([[0.1, 0.2, 0.3]], [0, 1, 1], "shape (n,)"),
-        ([], [], "non-empty vector"),
+        ([], [], "with n >= 1"),
         (["a", "b"], [0, 1], "array of numbers"),
+        ([[0.1, 0.2], [0.3]], [0, 1], "array of numbers"),
+        ([0.1, 0.2, 0.3], [[1, 0], [0, 1], [1, 0]], "not one-hot rows"),
+        ([0.1, 0.2, 0.3], [0, -1, 1], "class ids >= 0"),
+        ([0.1, 0.2, 0.3], [0, 0.5, 1], "whole-number class ids"),
+        ([0.1, 0.2, 0.3], [0, np.nan, 1], "whole-number class ids"),
+        ([0.1, 0.2, 0.3], [[0, 1], [1]], "Expected `is_anomaly` as class ids"),
+        ("0.1 0.2", [0, 1], "array of numbers"),
     ],
 )
 def test_bad_inputs_are_rejected(function, scores, is_anomaly, message):
@@ -102,7 +109,7 @@ def test_bad_inputs_are_rejected(function, scores, is_anomaly, message):
 def test_precision_recall_bad_inputs():
     with pytest.raises(ValueError, match="Expected both normal and anomalous"):
         anomaly.precision_recall_at([0.1, 0.2], [0, 0], 0.5)
-    with pytest.raises(ValueError, match="Expected `threshold` as a number"):
+    with pytest.raises(ValueError, match="Expected `threshold` as a finite number"):
         anomaly.precision_recall_at([0.1, 0.2], [0, 1], "high")
 
 
@@ -110,6 +117,46 @@ def test_precision_recall_bad_inputs():
 def test_threshold_bad_percentile(percentile):
     with pytest.raises(ValueError, match="Expected `percentile`"):
         anomaly.threshold_at_percentile([0.1, 0.2, 0.3], percentile)
+
+
+@pytest.mark.parametrize("threshold", [np.nan, np.inf, True, None, [0.5]])
+def test_precision_recall_bad_thresholds(threshold):
+    with pytest.raises(ValueError, match="Expected `threshold` as a finite number"):
+        anomaly.precision_recall_at([0.1, 0.2], [0, 1], threshold)
+
+
+@pytest.mark.parametrize(
+    "is_anomaly, message",
+    [
+        ([0, 1, 1], "of shape (2,)"),
+        ([[0, 1], [1, 0]], "not one-hot rows"),
+        ([0, 2], "only 0/1 or False/True"),
+    ],
+)
+def test_precision_recall_bad_labels(is_anomaly, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        anomaly.precision_recall_at([0.1, 0.2], is_anomaly, 0.5)
+    assert message in str(error.value)
+
+
+def test_labels_may_be_booleans_ints_or_whole_floats():
+    scores = [0.1, 0.4, 0.35, 0.8]
+    expected = anomaly.auroc(scores, [False, False, True, True])
+    assert anomaly.auroc(scores, [0, 0, 1, 1]) == expected == 0.75
+    assert anomaly.auroc(scores, np.array([0.0, 0.0, 1.0, 1.0])) == expected
+
+
+def test_roc_curve_keeps_every_point():
+    # sklearn drops collinear points by default; here each distinct score is a point.
+    fpr, tpr, thresholds = anomaly.roc_curve([0.1, 0.2, 0.3, 0.4], [0, 0, 1, 1])
+    assert len(fpr) == len(tpr) == len(thresholds) == 5
+    assert thresholds.dtype == fpr.dtype == tpr.dtype == np.float64
+
+
+@pytest.mark.parametrize("scores", [[0.1, np.nan], [], [[0.1, 0.2]], ["a", "b"]])
+def test_threshold_bad_train_scores(scores):
+    with pytest.raises(ValueError, match="Expected `train_scores`"):
+        anomaly.threshold_at_percentile(scores, 95)
 
 
 def test_threshold_bad_scores():

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from utils import config, tuning
@@ -63,8 +64,94 @@ def test_comparison_table(capsys):
         ValueError, match=r"Expected parameters among \['size', 'rate'\]"
     ):
         table.run(depth=3)
-    with pytest.raises(ValueError, match="Expected `experiment` to be a function"):
+    with pytest.raises(TypeError, match="Expected `experiment` as a function"):
         tuning.ComparisonTable(42)
     bad = tuning.ComparisonTable(lambda: 1.0)
-    with pytest.raises(ValueError, match="return a dict"):
+    with pytest.raises(TypeError, match="return a dict"):
         bad.run()
+
+
+def test_comparison_table_keeps_its_rows_in_a_dataframe(capsys):
+    table = tuning.ComparisonTable(lambda size=1, rate=0.1: {"loss": size * rate})
+    assert table.frame.empty and table.as_text() == "(no runs yet)"
+    table.run(size=3)
+    table.run(size=2, rate=0.5)
+    frame = table.frame
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["size", "rate", "loss", "seconds"]
+    assert frame["size"].tolist() == [3, 2]
+    assert frame["loss"].tolist() == pytest.approx([0.3, 1.0])
+    frame.loc[0, "size"] = 99  # a copy: the table keeps its rows
+    assert table.frame.loc[0, "size"] == 3
+    assert table.rows[1]["rate"] == 0.5
+    # Outside a notebook each run prints the table as text.
+    printed = capsys.readouterr().out
+    assert printed.count("size") == 2 and "(no runs" not in printed
+
+
+def test_comparison_table_shows_html_once_per_run_in_a_notebook(monkeypatch, capsys):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(tuning, "_in_notebook", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", lambda value: shown.append(value))
+    table = tuning.ComparisonTable(lambda size=1: {"loss": 0.123456})
+    table.run(size=2)
+    assert len(shown) == 1 and isinstance(shown[0], pd.DataFrame)
+    assert capsys.readouterr().out == ""  # no text copy next to the HTML table
+    with pd.option_context("display.float_format", tuning._format_float):
+        assert "0.1235" in shown[0]._repr_html_()
+
+
+def test_comparison_table_leaves_missing_results_blank(capsys):
+    table = tuning.ComparisonTable(lambda mode="a": {mode: 1.0 if mode == "a" else 0.0})
+    table.run()
+    table.run(mode="b")
+    lines = table.as_text().splitlines()
+    assert lines[0].split() == ["mode", "a", "seconds", "b"]
+    assert lines[1].split()[:2] == ["a", "1"] and lines[2].split()[:2] == ["b", "0"]
+    assert table.frame["b"].isna().tolist() == [True, False]
+
+
+def experiment_with_required(size, rate=0.1):
+    return {"loss": size * rate}
+
+
+REQUIRED = experiment_with_required
+
+
+@pytest.mark.parametrize(
+    "experiment, params, error, message",
+    [
+        (REQUIRED, {"rate": 0.2}, ValueError, "Received none for: ['size']"),
+        (REQUIRED, {"depth": 2}, ValueError, "Received unknown: ['depth']"),
+        (lambda size=1: {"size": 2}, {}, ValueError, "Received: ['size']"),
+        (lambda size=1: {"seconds": 2}, {}, ValueError, "Received: ['seconds']"),
+        (lambda size=1: [size], {}, TypeError, "Received: list"),
+        (lambda size=1: None, {}, TypeError, "Received: NoneType"),
+    ],
+)
+def test_comparison_table_bad_runs(experiment, params, error, message):
+    table = tuning.ComparisonTable(experiment)
+    with pytest.raises(error, match="Expected") as raised:
+        table.run(**params)
+    assert message in str(raised.value)
+    with pytest.raises(ValueError, match=r"Received unknown: \['depth'\]"):
+        table.panel(depth=(1, 3))
+    assert table.frame.empty
+
+
+@pytest.mark.parametrize(
+    "experiment, error, message",
+    [
+        (42, TypeError, "Expected `experiment` as a function. Received: 42 (int)"),
+        ("run", TypeError, "Expected `experiment` as a function"),
+        (None, TypeError, "Expected `experiment` as a function"),
+        (lambda *sizes: {}, ValueError, "Received: ['sizes']"),
+        (lambda **options: {}, ValueError, "Received: ['options']"),
+    ],
+)
+def test_comparison_table_bad_experiments(experiment, error, message):
+    with pytest.raises(error, match="Expected") as raised:
+        tuning.ComparisonTable(experiment)
+    assert message in str(raised.value)

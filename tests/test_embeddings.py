@@ -54,16 +54,36 @@ def test_neighbour_precision_with_a_subset_of_queries():
     assert value == 1.0
 
 
+GOOD_FEATURES, GOOD_LABELS = np.arange(10.0).reshape(5, 2), np.array([0, 1, 0, 1, 2])
+
+
 @pytest.mark.parametrize(
     "features, labels, kwargs, message",
     [
-        (np.zeros(5), np.zeros(5, int), {}, "Expected `features` of shape (n, num_"),
-        (np.zeros((5, 2)), np.zeros(4, int), {}, "`labels`: integers of shape (5,)"),
-        (np.zeros((5, 2)), np.zeros(5), {}, "Expected `labels`: integers"),
-        (np.zeros((5, 2)), np.zeros(5, int), {"k": 5}, "Expected `k` below the number"),
-        (np.zeros((5, 2)), np.zeros(5, int), {"k": 0}, "`k` to be a positive int"),
-        (np.full((5, 2), np.nan), np.zeros(5, int), {}, "finite numbers"),
-        (np.zeros((5, 2)), np.zeros(5, int), {"num_queries": 0}, "`num_queries`"),
+        (np.zeros(5), GOOD_LABELS, {}, "Expected `features` of shape (n, d)"),
+        (np.zeros((1, 2)), [0], {}, "with n >= 2"),
+        (np.zeros((5, 0)), GOOD_LABELS, {}, "d >= 1"),
+        (np.full((5, 2), np.nan), GOOD_LABELS, {}, "finite numbers"),
+        (np.full((5, 2), np.inf), GOOD_LABELS, {}, "finite numbers"),
+        (np.full((5, 2), "a"), GOOD_LABELS, {}, "array of numbers"),
+        ([[0.0, 1.0], [2.0]], [0, 1], {}, "array of numbers"),
+        (GOOD_FEATURES, np.zeros(4, int), {}, "Expected `labels` of shape (5,)"),
+        (GOOD_FEATURES, np.full(5, 0.5), {}, "whole-number class ids"),
+        (GOOD_FEATURES, [0, 1, -1, 1, 0], {}, "class ids >= 0"),
+        (GOOD_FEATURES, np.eye(5), {}, "not one-hot rows"),
+        (GOOD_FEATURES, ["a"] * 5, {}, "Expected `labels` as class ids"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 5}, "`k` as an int in 1..4"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 0}, "`k` as an int in 1..4"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 2.5}, "`k` as an int in 1..4"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": True}, "`k` as an int in 1..4"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": "3"}, "`k` as an int in 1..4"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 1, "num_queries": 0}, "`num_queries`"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 1, "num_queries": -2}, "`num_queries`"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 1, "num_queries": 2.0}, "`num_queries`"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 1, "seed": -1}, "`seed`"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 1, "seed": 1.5}, "`seed`"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 1, "seed": "0"}, "`seed`"),
+        (GOOD_FEATURES, GOOD_LABELS, {"k": 1, "batch_size": 0}, "`batch_size`"),
     ],
 )
 def test_neighbour_precision_rejects_bad_input(features, labels, kwargs, message):
@@ -71,6 +91,18 @@ def test_neighbour_precision_rejects_bad_input(features, labels, kwargs, message
         embeddings.neighbour_precision(features, labels, **kwargs)
     assert message in str(error.value)
     assert "Received" in str(error.value)
+
+
+def test_neighbour_precision_accepts_whole_float_labels_and_leaves_out_duplicates():
+    features, labels = two_groups()
+    assert embeddings.neighbour_precision(features, labels.astype(float), k=3) == 1.0
+    # Five copies of one point and k + 1 = 3: the search may return three copies
+    # without the query itself; one is dropped so that each query keeps k neighbours.
+    points = np.array([[0.0], [0.0], [0.0], [0.0], [0.0], [9.0], [9.5]])
+    labels = [0, 0, 0, 0, 0, 1, 1]
+    # Copies: 2 of 2 neighbours share the label; 9.0 and 9.5: 1 of 2.
+    value = embeddings.neighbour_precision(points, labels, k=2)
+    assert value == pytest.approx((5 * 1.0 + 2 * 0.5) / 7)
 
 
 # ---- clustering_scores --------------------------------------------------------
@@ -98,10 +130,27 @@ def test_clustering_scores_near_zero_for_labels_unrelated_to_the_features():
 
 def test_clustering_scores_reject_bad_cluster_counts():
     features, labels = two_groups()
-    with pytest.raises(ValueError, match=r"Expected `num_clusters` in 2\.\.8"):
-        embeddings.clustering_scores(features, labels, num_clusters=9)
-    with pytest.raises(ValueError, match="Expected `num_clusters` in"):
-        embeddings.clustering_scores(features, labels, num_clusters=1)
+    for num_clusters in (9, 1, 2.0, True, "3"):
+        with pytest.raises(ValueError, match=r"`num_clusters` as an int in 2\.\.8"):
+            embeddings.clustering_scores(features, labels, num_clusters=num_clusters)
+
+
+@pytest.mark.parametrize(
+    "features, labels, seed, message",
+    [
+        (np.zeros(8), np.zeros(8, int), 0, "Expected `features` of shape (n, d)"),
+        (np.full((8, 1), np.nan), np.zeros(8, int), 0, "finite numbers"),
+        (np.zeros((8, 1)), np.eye(8), 0, "not one-hot rows"),
+        (np.zeros((8, 1)), np.full(8, -1), 0, "class ids >= 0"),
+        (np.zeros((8, 1)), np.zeros(7, int), 0, "of shape (8,)"),
+        (np.zeros((8, 1)), np.zeros(8, int), -1, "`seed`"),
+        (np.zeros((8, 1)), np.zeros(8, int), 0.5, "`seed`"),
+    ],
+)
+def test_clustering_scores_reject_bad_input(features, labels, seed, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        embeddings.clustering_scores(features, labels, num_clusters=2, seed=seed)
+    assert message in str(error.value)
 
 
 # ---- pca_codes ----------------------------------------------------------------
@@ -117,11 +166,36 @@ def test_pca_codes_find_the_direction_of_spread():
     assert abs(codes.mean()) < 1e-4
 
 
-def test_pca_codes_reject_bad_input():
-    with pytest.raises(ValueError, match="same d. Received: shapes"):
-        embeddings.pca_codes(np.zeros((5, 3)), np.zeros((5, 2)), 1)
-    with pytest.raises(ValueError, match="at most 3. Received: 4"):
-        embeddings.pca_codes(np.zeros((5, 3)), np.zeros((5, 3)), 4)
+def test_pca_codes_match_a_projection_on_the_top_axes_up_to_sign():
+    rng = np.random.default_rng(2)
+    train = rng.standard_normal((80, 5)) * [4.0, 2.0, 1.0, 0.3, 0.1] - 1.0
+    data = rng.standard_normal((9, 5))
+    _, _, vt = np.linalg.svd(train - train.mean(axis=0), full_matrices=False)
+    expected = (data - train.mean(axis=0)) @ vt[:3].T
+    codes = embeddings.pca_codes(train, data, 3)
+    np.testing.assert_allclose(np.abs(codes), np.abs(expected), atol=1e-4)
+    signs = np.sign(np.sum(codes * expected, axis=0))
+    np.testing.assert_allclose(codes, expected * signs, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "train, data, num_components, message",
+    [
+        (np.zeros((5, 3)), np.zeros((5, 2)), 1, "same d. Received: shapes"),
+        (np.zeros((5, 3)), np.zeros((5, 3)), 4, "in 1..3. Received: num_components=4"),
+        (np.zeros((5, 3)), np.zeros((5, 3)), 0, "`num_components` as an int in 1..3"),
+        (np.zeros((5, 3)), np.zeros((5, 3)), 1.5, "`num_components` as an int"),
+        (np.zeros((5, 3)), np.zeros((5, 3)), True, "`num_components` as an int"),
+        (np.zeros((1, 3)), np.zeros((5, 3)), 1, "`train_features` of shape (n, d)"),
+        (np.zeros(3), np.zeros((5, 3)), 1, "`train_features` of shape (n, d)"),
+        (np.zeros((5, 3)), np.full((5, 3), np.nan), 1, "finite numbers"),
+        (np.zeros((5, 3)), np.zeros((0, 3)), 1, "`features` of shape (n, d)"),
+    ],
+)
+def test_pca_codes_reject_bad_input(train, data, num_components, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        embeddings.pca_codes(train, data, num_components)
+    assert message in str(error.value)
 
 
 # ---- words --------------------------------------------------------------------
@@ -137,11 +211,25 @@ def test_tokenize_and_vocabulary():
     assert words == ["flat"] and counts.tolist() == [3]
 
 
+@pytest.mark.parametrize("text", [["a"], None, b"bytes", 3])
+def test_tokenize_rejects_non_strings(text):
+    with pytest.raises(TypeError, match="Expected `text` as a str. Received: "):
+        embeddings.tokenize(text)
+
+
+@pytest.mark.parametrize("tokens", ["flat is better", ["a", 3], [None], {"a": 1}, 7])
+def test_build_vocabulary_rejects_tokens_that_are_not_strings(tokens):
+    with pytest.raises(TypeError, match="Expected `tokens` as a list of str"):
+        embeddings.build_vocabulary(tokens)
+
+
+@pytest.mark.parametrize("min_count", [0, -1, 2.5, True, "2"])
+def test_build_vocabulary_rejects_bad_min_counts(min_count):
+    with pytest.raises(ValueError, match="Expected `min_count` to be a positive int"):
+        embeddings.build_vocabulary(["a"], min_count=min_count)
+
+
 def test_word_helpers_reject_bad_input():
-    with pytest.raises(ValueError, match="Expected `text` as a str. Received: list"):
-        embeddings.tokenize(["a"])
-    with pytest.raises(ValueError, match="Expected `tokens` as a list of str"):
-        embeddings.build_vocabulary("flat is better")
     with pytest.raises(ValueError, match="occurring 5 times or more. Received: 2"):
         embeddings.build_vocabulary(["a", "b"], min_count=5)
 
@@ -161,13 +249,26 @@ def test_skipgram_pairs_count():
     assert np.all(np.abs(pairs[:, 0] - pairs[:, 1]) <= 3)
 
 
-def test_skipgram_pairs_reject_bad_input():
-    with pytest.raises(ValueError, match="of ints. Received: shape=\\(2, 2\\)"):
-        embeddings.skipgram_pairs([[1, 2], [3, 4]], 1)
-    with pytest.raises(ValueError, match="Received: shape=\\(2,\\), dtype=float64"):
-        embeddings.skipgram_pairs([1.0, 2.0], 1)
-    with pytest.raises(ValueError, match="Expected `window` to be a positive int"):
-        embeddings.skipgram_pairs([1, 2], 0)
+@pytest.mark.parametrize(
+    "token_ids, window, message",
+    [
+        ([[1, 2], [3, 4]], 1, "vector of ints, shape (n,)"),
+        ([1.0, 2.0], 1, "Received: dtype=float64, shape=(2,)"),
+        (["a", "b"], 1, "vector of ints"),
+        ([True, False], 1, "vector of ints"),
+        ([], 1, "n >= 1"),
+        ([[1, 2], [3]], 1, "vector of ints"),
+        ([1, -1], 1, "ids >= 0. Received: min=-1"),
+        ([1, 2], 0, "Expected `window` to be a positive int"),
+        ([1, 2], -1, "Expected `window` to be a positive int"),
+        ([1, 2], 1.5, "Expected `window` to be a positive int"),
+        ([1, 2], True, "Expected `window` to be a positive int"),
+    ],
+)
+def test_skipgram_pairs_reject_bad_input(token_ids, window, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        embeddings.skipgram_pairs(token_ids, window)
+    assert message in str(error.value)
 
 
 def test_negative_samples_follow_count_to_the_power():
@@ -179,11 +280,34 @@ def test_negative_samples_follow_count_to_the_power():
     assert np.array_equal(draws, embeddings.negative_samples(counts, 20000, seed=0))
 
 
-def test_negative_samples_reject_bad_counts():
-    with pytest.raises(ValueError, match="not all 0. Received: shape=\\(2,\\)"):
-        embeddings.negative_samples([0, 0], 3)
-    with pytest.raises(ValueError, match="Expected `num_samples`"):
-        embeddings.negative_samples([1, 2], 0)
+def test_negative_samples_with_power_zero_never_draw_unseen_words():
+    draws = embeddings.negative_samples([5.0, 0.0, 1.0], 3000, power=0)
+    share = np.bincount(draws, minlength=3) / len(draws)
+    assert share[1] == 0.0 and share[0] == pytest.approx(0.5, abs=0.03)
+
+
+@pytest.mark.parametrize(
+    "counts, kwargs, message",
+    [
+        ([0, 0], {}, "Expected `counts` not all 0. Received: all zeros"),
+        ([3, -1], {}, "Expected `counts` as counts >= 0. Received: 1 negative"),
+        ([3, np.nan], {}, "finite numbers"),
+        ([], {}, "n >= 1"),
+        ([[1, 2]], {}, "vector of shape (n,)"),
+        (["a"], {}, "array of numbers"),
+        ([1, 2], {"num_samples": 0}, "Expected `num_samples`"),
+        ([1, 2], {"num_samples": 2.5}, "Expected `num_samples`"),
+        ([1, 2], {"seed": -1}, "Expected `seed`"),
+        ([1, 2], {"seed": "0"}, "Expected `seed`"),
+        ([1, 2], {"power": np.nan}, "Expected `power`"),
+        ([1, 2], {"power": -0.5}, "Expected `power`"),
+        ([1, 2], {"power": "0.75"}, "Expected `power`"),
+    ],
+)
+def test_negative_samples_reject_bad_input(counts, kwargs, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        embeddings.negative_samples(counts, kwargs.pop("num_samples", 3), **kwargs)
+    assert message in str(error.value)
 
 
 def test_subsample_frequent_keeps_rare_words_and_thins_frequent_ones():
@@ -195,11 +319,24 @@ def test_subsample_frequent_keeps_rare_words_and_thins_frequent_ones():
     assert np.array_equal(kept[-10:], [1] * 10)  # the order is kept
 
 
-def test_subsample_frequent_rejects_bad_input():
-    with pytest.raises(ValueError, match="ids in 0..1. Received: min=0, max=2"):
-        embeddings.subsample_frequent([0, 2], [3, 4])
-    with pytest.raises(ValueError, match="Expected `threshold` > 0"):
-        embeddings.subsample_frequent([0, 1], [3, 4], threshold=0)
+@pytest.mark.parametrize(
+    "token_ids, counts, kwargs, message",
+    [
+        ([0, 2], [3, 4], {}, "ids in 0..1. Received: min=0, max=2"),
+        ([0, -1], [3, 4], {}, "ids in 0..1. Received: min=-1"),
+        ([0.0, 1.0], [3, 4], {}, "vector of ints"),
+        ([0, 1], [-3, 4], {}, "counts >= 0"),
+        ([0, 1], [0, 0], {}, "not all 0"),
+        ([0, 1], [3, 4], {"threshold": 0}, "`threshold` as a finite number in (0"),
+        ([0, 1], [3, 4], {"threshold": np.nan}, "Expected `threshold`"),
+        ([0, 1], [3, 4], {"threshold": "1e-3"}, "Expected `threshold`"),
+        ([0, 1], [3, 4], {"seed": -1}, "Expected `seed`"),
+    ],
+)
+def test_subsample_frequent_rejects_bad_input(token_ids, counts, kwargs, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        embeddings.subsample_frequent(token_ids, counts, **kwargs)
+    assert message in str(error.value)
 
 
 def test_cosine_similarity_values():
@@ -209,6 +346,17 @@ def test_cosine_similarity_values():
     assert np.allclose(result, [1.0, 0.0, -1.0, np.sqrt(0.5), 0.0])
 
 
-def test_cosine_similarity_rejects_mismatched_shapes():
-    with pytest.raises(ValueError, match="Received: shapes \\(2, 3\\) and \\(2,\\)"):
-        embeddings.cosine_similarity(np.zeros((2, 3)), np.zeros(2))
+@pytest.mark.parametrize(
+    "vectors, query, message",
+    [
+        (np.zeros((2, 3)), np.zeros(2), "Received: shapes (2, 3) and (2,)"),
+        (np.zeros(3), np.zeros(3), "Expected `vectors` of shape (n, d)"),
+        (np.zeros((2, 3)), np.zeros((1, 3)), "Expected `query` as a vector"),
+        (np.full((2, 3), np.nan), np.zeros(3), "finite numbers"),
+        (np.zeros((2, 3)), ["a", "b", "c"], "array of numbers"),
+    ],
+)
+def test_cosine_similarity_rejects_bad_input(vectors, query, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        embeddings.cosine_similarity(vectors, query)
+    assert message in str(error.value)

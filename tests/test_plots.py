@@ -90,3 +90,89 @@ def test_compare_rows_and_training_curves_and_scatter_and_filters():
 def test_bad_inputs(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_image_grid_scales_each_image_so_any_finite_values_show():
+    feature_maps = np.random.default_rng(2).uniform(-3, 7, (4, 6, 6))
+    figure = plots.image_grid(feature_maps, num_columns=4, cmap="viridis")
+    assert len([axis for axis in figure.axes if axis.images]) == 4
+
+
+def test_filter_grid_shows_at_most_the_units_there_are():
+    figure = plots.filter_grid(IMAGES.T[:, :3], num_filters=48)
+    assert len([axis for axis in figure.axes if axis.images]) == 3
+
+
+def test_training_curves_accepts_a_list_or_tuple_of_metrics():
+    history = {"loss": [1.0, 0.5], "mae": [0.3, 0.2], "val_loss": [1.1, 0.7]}
+    figure = plots.training_curves(history, ("loss", "mae"), log_scale=True)
+    assert [len(axis.lines) for axis in figure.axes] == [2, 1]
+
+
+HISTORY = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plots.image_grid(IMAGES, num_columns=0), "`num_columns`"),
+        (lambda: plots.image_grid(IMAGES, num_columns=-2), "`num_columns`"),
+        (lambda: plots.image_grid(IMAGES, num_columns=2.5), "`num_columns`"),
+        (lambda: plots.image_grid(IMAGES, num_columns=True), "`num_columns`"),
+        (lambda: plots.image_grid(IMAGES, num_columns="5"), "`num_columns`"),
+        (lambda: plots.image_grid(IMAGES, titles=list("abc")), "one title per image"),
+        (lambda: plots.image_grid(IMAGES, cmap="no-such-map"), "`cmap`"),
+        (lambda: plots.image_grid(IMAGES, figure_width=0), "`figure_width`"),
+        (lambda: plots.image_grid(IMAGES, figure_width=np.nan), "`figure_width`"),
+        (lambda: plots.image_grid(np.zeros((0, 784))), "at least one image"),
+        (lambda: plots.image_grid(np.full((2, 784), "a")), "array of numbers"),
+        (lambda: plots.image_grid([[0.0] * 784, [0.0]]), "array of numbers"),
+        (lambda: plots.compare_rows({"a": IMAGES * 255}), "values in [0, 1]"),
+        (lambda: plots.compare_rows({"a": IMAGES - 0.5}), "values in [0, 1]"),
+        (lambda: plots.compare_rows({"a": IMAGES}, num_images=0), "`num_images`"),
+        (lambda: plots.compare_rows({"a": IMAGES}, num_images=2.0), "`num_images`"),
+        (lambda: plots.compare_rows({}), "non-empty dict"),
+        (lambda: plots.compare_rows({"a": np.full((12, 784), np.nan)}), "finite"),
+        (lambda: plots.training_curves({}), "Expected a Keras History or a dict"),
+        (lambda: plots.training_curves(HISTORY, ["acc"]), "Received: ['acc']"),
+        (
+            lambda: plots.training_curves({"loss": [1.0, 0.5], "val_loss": [1.0]}),
+            "Expected as many validation values as loss values",
+        ),
+        (lambda: plots.training_curves({"loss": [1.0, np.nan]}), "finite numbers"),
+        (lambda: plots.training_curves({"loss": []}), "n >= 1"),
+        (lambda: plots.training_curves({"loss": ["a"]}), "array of numbers"),
+        (lambda: plots.training_curves({"loss": [1.0, 0.0]}, log_scale=True), "> 0"),
+        (lambda: plots.latent_scatter(np.zeros((5, 2)), np.eye(5)), "not one-hot rows"),
+        (lambda: plots.latent_scatter(np.zeros((5, 2)), [0, 1, -1, 2, 3]), ">= 0"),
+        (lambda: plots.latent_scatter(np.zeros((5, 2)), np.full(5, 0.5)), "whole"),
+        (lambda: plots.latent_scatter(np.full((5, 2), np.inf), np.zeros(5)), "finite"),
+        (lambda: plots.latent_scatter(np.zeros((0, 2)), []), "n >= 1"),
+        (lambda: plots.filter_grid(IMAGES.T, num_filters=0), "`num_filters`"),
+        (lambda: plots.filter_grid(IMAGES.T, num_columns=0), "`num_columns`"),
+        (lambda: plots.filter_grid(np.zeros((700, 4))), "side*side"),
+        (lambda: plots.filter_grid(np.full((784, 4), np.nan)), "finite numbers"),
+    ],
+)
+def test_bad_kinds_are_rejected_before_drawing(call, message):
+    before = plt.get_fignums()
+    with pytest.raises(ValueError, match="Expected") as error:
+        call()
+    assert message in str(error.value) and "Received" in str(error.value)
+    assert plt.get_fignums() == before  # nothing drawn
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plots.image_grid(IMAGES, titles="abcdefghijkl"), "`titles`"),
+        (lambda: plots.image_grid(IMAGES, titles=5), "`titles`"),
+        (lambda: plots.training_curves(HISTORY, "loss"), "`metrics`"),
+        (lambda: plots.training_curves(HISTORY, log_scale="yes"), "`log_scale`"),
+        (lambda: plots.latent_scatter(np.zeros((5, 2)), [0] * 5, title=3), "`title`"),
+    ],
+)
+def test_wrong_types_raise_type_error(call, message):
+    with pytest.raises(TypeError, match="Expected") as error:
+        call()
+    assert message in str(error.value)

@@ -5,33 +5,53 @@
 helpers (``tokenize``, ``build_vocabulary``, ``skipgram_pairs``, ``negative_samples``,
 ``cosine_similarity``, ``subsample_frequent``) prepare the word2vec example that trains
 a ``keras.layers.Embedding``.
-Everything here is NumPy (and scikit-learn's k-means): metrics on arrays, no backend.
+Everything here is NumPy and scikit-learn (nearest neighbours, k-means, PCA, cosine
+similarity): metrics on arrays, no backend. Every function checks its inputs first.
 """
 
 import re
 from collections import Counter
 
 import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.metrics.pairwise import cosine_similarity as sk_cosine_similarity
+from sklearn.neighbors import NearestNeighbors
 
-from utils.validation import as_float_array, check_positive_int
+from utils.validation import (
+    check_int,
+    check_number,
+    check_positive_int,
+    check_seed,
+    check_type,
+    class_labels,
+    count_vector,
+    float_matrix,
+    float_vector,
+    id_vector,
+    string_list,
+)
 
 WORD = re.compile(r"[a-z]+")
 
 
 def _features_and_labels(features, labels):
-    features = as_float_array(features, "features")
-    if features.ndim != 2 or len(features) < 2:
-        raise ValueError(
-            "Expected `features` of shape (n, num_features) with n >= 2. "
-            f"Received: shape={features.shape}"
-        )
-    labels = np.asarray(labels)
-    if labels.shape != (len(features),) or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
-            f"Expected `labels`: integers of shape ({len(features)},), one per row of "
-            f"`features`. Received: shape={labels.shape}, dtype={labels.dtype}"
-        )
+    """Return float32 features (n, d), n >= 2, and int64 class ids (n,)."""
+    features = float_matrix(features, "features", min_rows=2)
+    labels = class_labels(labels, "labels", length=len(features))
     return features, labels
+
+
+def _without_queries(nearest, queries):
+    """Drop each query from its own row of neighbour ids (k + 1 ids -> k ids).
+
+    When more than k + 1 rows duplicate a query, the query may be missing from its row:
+    then the first id (a duplicate, at distance 0) is dropped, as scikit-learn does.
+    """
+    is_query = nearest == queries[:, None]
+    is_query[~is_query.any(axis=1), 0] = True
+    return nearest[~is_query].reshape(len(queries), -1)
 
 
 def neighbour_precision(
@@ -40,45 +60,46 @@ def neighbour_precision(
     """Return the mean share of each query's k nearest neighbours that share its label.
 
     Every row is a point; a query's neighbours are the other rows (the query itself is
-    left out), ranked by Euclidean distance. Distances are computed for ``batch_size``
-    queries at a time, so 10,000 x 10,000 distances never sit in memory at once.
+    left out), ranked by Euclidean distance with ``sklearn.neighbors.NearestNeighbors``.
+    Neighbours are searched for ``batch_size`` queries at a time, so 10,000 x 10,000
+    distances never sit in memory at once. Ties at the k-th distance are broken as
+    scikit-learn breaks them.
 
     Args:
-        features: float array (n, d): codes, pixels, ... one row per example.
-        labels: int array (n,), the class of each row.
+        features: float array (n, d), n >= 2, finite: codes, pixels, ... one row per
+            example.
+        labels: int array (n,), the class id (>= 0) of each row.
         k: int in 1..n-1, neighbours per query.
-        num_queries: int or None; None uses every row as a query, an int a seeded
-            random subset of that many rows (the neighbours still come from all rows).
-        seed: int, seeds the subset of queries.
-        batch_size: int, queries per block of distances.
+        num_queries: positive int or None; None uses every row as a query, an int a
+            seeded random subset of that many rows (all rows when it is >= n; the
+            neighbours still come from all rows).
+        seed: int >= 0, seeds the subset of queries.
+        batch_size: positive int, queries per search.
 
     Returns:
         float in [0, 1]: the precision at k, averaged over the queries.
+
+    Raises:
+        ValueError: for features that are not a finite (n, d) array with n >= 2,
+            labels that are not class ids (one-hot rows, -1, fractions, wrong length),
+            or counts and a seed outside the ranges above.
     """
     features, labels = _features_and_labels(features, labels)
-    check_positive_int(k, "k")
-    check_positive_int(num_queries, "num_queries", allow_none=True)
-    check_positive_int(batch_size, "batch_size")
     count = len(features)
-    if k >= count:
-        raise ValueError(
-            f"Expected `k` below the number of rows ({count}). Received: k={k}"
-        )
+    check_int(k, "k", low=1, high=count - 1)
+    check_positive_int(num_queries, "num_queries", allow_none=True)
+    check_seed(seed)
+    check_positive_int(batch_size, "batch_size")
     if num_queries is None or num_queries >= count:
         queries = np.arange(count)
     else:
         queries = np.random.default_rng(seed).choice(count, num_queries, replace=False)
     data = features.astype("float64")
-    squared_norms = np.sum(data**2, axis=1)
+    search = NearestNeighbors(n_neighbors=k + 1).fit(data)
     hits = []
     for start in range(0, len(queries), batch_size):
         batch = queries[start : start + batch_size]
-        # |a - b|^2 = |a|^2 - 2 a.b + |b|^2, one row of distances per query.
-        distances = (
-            squared_norms[batch, None] - 2.0 * data[batch] @ data.T + squared_norms
-        )
-        distances[np.arange(len(batch)), batch] = np.inf  # a query is not its neighbour
-        nearest = np.argpartition(distances, k, axis=1)[:, :k]
+        nearest = _without_queries(search.kneighbors(data[batch])[1], batch)
         hits.append(labels[nearest] == labels[batch, None])
     return float(np.mean(np.concatenate(hits)))
 
@@ -86,25 +107,26 @@ def neighbour_precision(
 def clustering_scores(features, labels, num_clusters=10, seed=0):
     """Cluster ``features`` with k-means and compare the clusters with ``labels``.
 
+    ``sklearn.cluster.KMeans`` (3 restarts, the best kept), scored by
+    ``adjusted_rand_score`` and ``normalized_mutual_info_score``.
+
     Args:
-        features: float array (n, d).
-        labels: int array (n,), the true classes (used only to score the clusters).
-        num_clusters: int >= 2, the k of k-means.
-        seed: int, seeds k-means (3 restarts, the best kept).
+        features: float array (n, d), n >= 2, finite.
+        labels: int array (n,), the true class ids (used only to score the clusters).
+        num_clusters: int in 2..n, the k of k-means.
+        seed: int >= 0, seeds k-means.
 
     Returns:
         dict with ``"ari"`` (adjusted Rand index: 1 for a perfect match, about 0 for
-        chance) and ``"nmi"`` (normalised mutual information, in [0, 1]).
-    """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+        chance, in [-0.5, 1]) and ``"nmi"`` (normalised mutual information, in [0, 1]).
 
+    Raises:
+        ValueError: as ``neighbour_precision`` for the features and labels, and for a
+            ``num_clusters`` or seed outside the ranges above.
+    """
     features, labels = _features_and_labels(features, labels)
-    check_positive_int(num_clusters, "num_clusters")
-    if not 2 <= num_clusters <= len(features):
-        raise ValueError(
-            f"Expected `num_clusters` in 2..{len(features)}. Received: {num_clusters}"
-        )
+    check_int(num_clusters, "num_clusters", low=2, high=len(features))
+    check_seed(seed)
     kmeans = KMeans(n_clusters=num_clusters, n_init=3, random_state=seed)
     clusters = kmeans.fit_predict(features)
     return {
@@ -116,40 +138,52 @@ def clustering_scores(features, labels, num_clusters=10, seed=0):
 def pca_codes(train_features, features, num_components):
     """Return the coordinates of ``features`` on the top principal axes of a train set.
 
+    ``sklearn.decomposition.PCA`` fitted on ``train_features`` with the exact ("full")
+    SVD solver, then ``transform(features)``. The sign of each axis is arbitrary (as for
+    any PCA): a code may come out mirrored compared with another library's.
+
     Args:
-        train_features: float array (n_train, d), defines the mean and the axes.
-        features: float array (n, d), the rows to project.
+        train_features: float array (n_train, d), n_train >= 2, finite: defines the
+            mean and the axes.
+        features: float array (n, d), finite: the rows to project.
         num_components: int in 1..min(n_train, d).
 
     Returns:
         float32 array (n, num_components): the linear code of the same size as an
-        autoencoder's.
+        autoencoder's, axis 1 the direction of largest variance.
+
+    Raises:
+        ValueError: for arrays that are not finite 2-D numbers, a d that differs, or a
+            ``num_components`` outside 1..min(n_train, d).
     """
-    train = as_float_array(train_features, "train_features")
-    data = as_float_array(features, "features")
-    if train.ndim != 2 or data.ndim != 2 or train.shape[1] != data.shape[1]:
+    train = float_matrix(train_features, "train_features", min_rows=2)
+    data = float_matrix(features, "features")
+    if train.shape[1] != data.shape[1]:
         raise ValueError(
             "Expected `train_features` (n_train, d) and `features` (n, d), same d. "
             f"Received: shapes {train.shape} and {data.shape}"
         )
-    check_positive_int(num_components, "num_components")
-    if num_components > min(train.shape):
-        raise ValueError(
-            f"Expected `num_components` at most {min(train.shape)}. "
-            f"Received: {num_components}"
-        )
-    mean = train.mean(axis=0)
-    _, _, vt = np.linalg.svd(train - mean, full_matrices=False)
-    return ((data - mean) @ vt[:num_components].T).astype("float32")
+    check_int(num_components, "num_components", low=1, high=min(train.shape))
+    pca = PCA(n_components=num_components, svd_solver="full").fit(train)
+    return pca.transform(data).astype("float32")
 
 
 # ---- Words -------------------------------------------------------------------------
 
 
 def tokenize(text):
-    """Return the lower-case words (runs of letters a-z) of ``text``: a list of str."""
-    if not isinstance(text, str):
-        raise ValueError(f"Expected `text` as a str. Received: {type(text).__name__}")
+    """Return the lower-case words (runs of letters a-z) of ``text``.
+
+    Args:
+        text: str.
+
+    Returns:
+        list of str, in the order of the text (empty for a text without letters).
+
+    Raises:
+        TypeError: for a ``text`` that is not a str.
+    """
+    check_type(text, "text", str, "a str")
     return WORD.findall(text.lower())
 
 
@@ -157,19 +191,20 @@ def build_vocabulary(tokens, min_count=1):
     """Number the words that occur at least ``min_count`` times, most frequent first.
 
     Args:
-        tokens: list of str.
-        min_count: int >= 1; rarer words are left out of the vocabulary.
+        tokens: list (or tuple, or array) of str, e.g. from ``tokenize``.
+        min_count: positive int; rarer words are left out of the vocabulary.
 
     Returns:
         (words, counts): ``words`` a list of str (word id i is ``words[i]``), ``counts``
-        an int64 array of the same length with each word's number of occurrences. Ties
-        are broken alphabetically, so the numbering is reproducible.
+        an int64 array of the same length with each word's number of occurrences (>= 1).
+        Ties are broken alphabetically, so the numbering is reproducible.
+
+    Raises:
+        TypeError: for ``tokens`` that are not a list of str (a str, a list of ints).
+        ValueError: for a ``min_count`` that is not a positive int, or when no word
+            occurs ``min_count`` times.
     """
-    if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
-        raise ValueError(
-            "Expected `tokens` as a list of str (use tokenize(text)). "
-            f"Received: {type(tokens).__name__}"
-        )
+    string_list(tokens, "tokens", hint="use tokenize(text)")
     check_positive_int(min_count, "min_count")
     frequent = [
         (word, count) for word, count in Counter(tokens).items() if count >= min_count
@@ -191,19 +226,18 @@ def skipgram_pairs(token_ids, window):
     centre itself left out; pairs do not run past either end of the sequence.
 
     Args:
-        token_ids: 1-D int array or list, a text as word ids.
-        window: int >= 1.
+        token_ids: 1-D int array or list of word ids >= 0, n >= 1: a text as ids.
+        window: positive int.
 
     Returns:
         int64 array (num_pairs, 2): column 0 the centre id, column 1 the context id,
-        ordered by centre position, then by context position.
+        ordered by centre position, then by context position (no pairs for n = 1).
+
+    Raises:
+        ValueError: for ids that are not a non-empty 1-D sequence of ints >= 0 (floats,
+            strings, a 2-D array), or a ``window`` that is not a positive int.
     """
-    ids = np.asarray(token_ids)
-    if ids.ndim != 1 or (ids.size and not np.issubdtype(ids.dtype, np.integer)):
-        raise ValueError(
-            "Expected `token_ids` as a 1-D sequence of ints. "
-            f"Received: shape={ids.shape}, dtype={ids.dtype}"
-        )
+    ids = id_vector(token_ids, "token_ids")
     check_positive_int(window, "window")
     positions = np.arange(len(ids))
     pairs = []
@@ -213,8 +247,6 @@ def skipgram_pairs(token_ids, window):
         context = positions + offset
         inside = (context >= 0) & (context < len(ids))
         pairs.append(np.stack([positions[inside], context[inside]], axis=1))
-    if not pairs or sum(len(p) for p in pairs) == 0:
-        return np.zeros((0, 2), dtype="int64")
     both = np.concatenate(pairs)
     both = both[np.lexsort((both[:, 1], both[:, 0]))]  # by centre, then by context
     return ids[both].astype("int64")
@@ -223,26 +255,31 @@ def skipgram_pairs(token_ids, window):
 def negative_samples(counts, num_samples, seed=0, power=0.75):
     """Draw word ids at random with probability proportional to count ** power.
 
-    word2vec's "noise" words: frequent words are drawn more often, but the power 0.75
-    flattens the distribution so that rare words still appear.
+    word2vec's "noise" words (Mikolov et al., 2013, "Distributed representations of
+    words and phrases"): frequent words are drawn more often, but the power 0.75
+    flattens the distribution so that rare words still appear. A word of count 0 is
+    never drawn.
 
     Args:
-        counts: 1-D array of non-negative word counts (from ``build_vocabulary``).
-        num_samples: int >= 1.
-        seed: int.
-        power: float, 0.75 in word2vec (1 would follow the counts, 0 is uniform).
+        counts: 1-D array of non-negative word counts, not all 0 (from
+            ``build_vocabulary``).
+        num_samples: positive int.
+        seed: int >= 0.
+        power: finite number >= 0: 0.75 in word2vec (1 follows the counts, 0 draws
+            the words of non-zero count uniformly).
 
     Returns:
-        int64 array (num_samples,) of word ids.
+        int64 array (num_samples,) of word ids in 0..len(counts)-1.
+
+    Raises:
+        ValueError: for counts that are not a finite non-empty vector of numbers >= 0
+            with at least one above 0, or arguments outside the ranges above.
     """
-    counts = as_float_array(counts, "counts")
-    if counts.ndim != 1 or counts.size == 0 or counts.min() < 0 or counts.sum() <= 0:
-        raise ValueError(
-            "Expected `counts` as a 1-D array of non-negative numbers, not all 0. "
-            f"Received: shape={counts.shape}"
-        )
+    counts = count_vector(counts, "counts")
     check_positive_int(num_samples, "num_samples")
-    weights = counts.astype("float64") ** power
+    check_seed(seed)
+    power = check_number(power, "power", low=0.0)
+    weights = np.where(counts > 0, counts**power, 0.0)
     rng = np.random.default_rng(seed)
     return rng.choice(len(counts), size=num_samples, p=weights / weights.sum())
 
@@ -250,60 +287,54 @@ def negative_samples(counts, num_samples, seed=0, power=0.75):
 def cosine_similarity(vectors, query):
     """Return the cosine of the angle between ``query`` and each row of ``vectors``.
 
+    ``sklearn.metrics.pairwise.cosine_similarity``.
+
     Args:
-        vectors: float array (n, d).
-        query: float array (d,).
+        vectors: float array (n, d), finite.
+        query: float array (d,), finite.
 
     Returns:
         float32 array (n,) with values in [-1, 1]; a zero vector gives 0.
+
+    Raises:
+        ValueError: for arrays that are not finite numbers, or shapes other than
+            (n, d) and (d,).
     """
-    vectors = as_float_array(vectors, "vectors")
-    query = as_float_array(query, "query")
-    if vectors.ndim != 2 or query.shape != (vectors.shape[1],):
+    vectors = float_matrix(vectors, "vectors")
+    query = float_vector(query, "query")
+    if query.shape != (vectors.shape[1],):
         raise ValueError(
             "Expected `vectors` (n, d) and `query` (d,). "
             f"Received: shapes {vectors.shape} and {query.shape}"
         )
-    norms = np.linalg.norm(vectors, axis=1) * np.linalg.norm(query)
-    dots = vectors @ query
-    return np.where(norms > 0, dots / np.maximum(norms, 1e-12), 0.0).astype("float32")
+    return sk_cosine_similarity(vectors, query[None])[:, 0].astype("float32")
 
 
 def subsample_frequent(token_ids, counts, threshold=1e-3, seed=0):
     """Drop occurrences of very frequent words at random, as word2vec does.
 
     An occurrence of a word with frequency f (its share of all tokens) is kept with
-    probability min(1, sqrt(threshold / f)): "the" and "a" lose most of their
-    occurrences, rare words keep all of theirs, so windows hold more meaningful words.
+    probability min(1, sqrt(threshold / f)) (Mikolov et al., 2013): "the" and "a" lose
+    most of their occurrences, rare words keep all of theirs, so windows hold more
+    meaningful words.
 
     Args:
-        token_ids: 1-D int array, the text as ids into ``counts``.
-        counts: 1-D array of word counts (from ``build_vocabulary``).
-        threshold: float > 0; word2vec uses 1e-3 to 1e-5.
-        seed: int.
+        token_ids: 1-D int array, n >= 1: the text as ids into ``counts``.
+        counts: 1-D array of word counts >= 0, not all 0 (from ``build_vocabulary``).
+        threshold: finite number > 0; word2vec uses 1e-3 to 1e-5.
+        seed: int >= 0.
 
     Returns:
         int64 array: the kept ids, in their original order.
+
+    Raises:
+        ValueError: for ids that are not ints in 0..len(counts)-1, counts as
+            ``negative_samples`` refuses them, or arguments outside the ranges above.
     """
-    ids = np.asarray(token_ids)
-    if ids.ndim != 1 or (ids.size and not np.issubdtype(ids.dtype, np.integer)):
-        raise ValueError(
-            "Expected `token_ids` as a 1-D sequence of ints. "
-            f"Received: shape={ids.shape}, dtype={ids.dtype}"
-        )
-    counts = as_float_array(counts, "counts")
-    if counts.ndim != 1 or counts.sum() <= 0:
-        raise ValueError(
-            "Expected `counts` as a 1-D array of word counts. "
-            f"Received: shape={counts.shape}"
-        )
-    if ids.size and (ids.min() < 0 or ids.max() >= len(counts)):
-        raise ValueError(
-            f"Expected ids in 0..{len(counts) - 1}. "
-            f"Received: min={ids.min()}, max={ids.max()}"
-        )
-    if not threshold > 0:
-        raise ValueError(f"Expected `threshold` > 0. Received: {threshold!r}")
+    counts = count_vector(counts, "counts")
+    ids = id_vector(token_ids, "token_ids", size=len(counts))
+    threshold = check_number(threshold, "threshold", low=0.0, low_open=True)
+    check_seed(seed)
     frequency = counts / counts.sum()
     keep = np.minimum(1.0, np.sqrt(threshold / np.maximum(frequency[ids], 1e-12)))
     rng = np.random.default_rng(seed)

@@ -1,94 +1,183 @@
-"""Small measurements used across the notebooks (numpy in, numbers out)."""
+"""Small measurements used across the notebooks (numpy in, numbers out).
+
+Principal angles come from SciPy (``scipy.linalg.subspace_angles``), PCA from
+scikit-learn (``sklearn.decomposition.PCA``); this module checks the inputs first.
+"""
 
 import numpy as np
+import scipy.linalg
+from sklearn.decomposition import PCA
 
-from utils.validation import as_float_array
+from utils.validation import as_float_array, check_int, check_number, float_matrix
 
 
-def _pair(x, x_hat):
-    x = as_float_array(x, "x")
-    x_hat = as_float_array(x_hat, "x_hat")
-    if x.shape != x_hat.shape:
+def _batch(x, name):
+    """Return ``x`` as a finite float32 array of shape (n, features), n >= 1."""
+    array = as_float_array(x, name)
+    if array.ndim < 2 or array.shape[0] == 0 or array[0].size == 0:
         raise ValueError(
-            f"Expected `x` and `x_hat` of the same shape. Received: {x.shape} and {x_hat.shape}"
+            f"Expected `{name}` as a batch of shape (n, ...) with n >= 1 and at least "
+            f"one value per example. Received: shape={array.shape}"
         )
-    if x.ndim < 2 or x.shape[0] == 0:
+    return array.reshape(len(array), -1)
+
+
+def _pair(x, x_hat, names=("x", "x_hat")):
+    """Return ``x`` and ``x_hat`` flattened to (n, features), after a shape check."""
+    flat_x, flat_x_hat = _batch(x, names[0]), _batch(x_hat, names[1])
+    if np.shape(x) != np.shape(x_hat):
         raise ValueError(
-            f"Expected a batch of shape (n, ...). Received: shape={x.shape}"
+            f"Expected `{names[0]}` and `{names[1]}` of the same shape. "
+            f"Received: {np.shape(x)} and {np.shape(x_hat)}"
         )
-    return x.reshape(len(x), -1), x_hat.reshape(len(x_hat), -1)
+    return flat_x, flat_x_hat
 
 
 def bit_errors(patterns, reconstructions, threshold=0.5):
-    """Count the bits that differ after thresholding ``reconstructions`` at 0.5.
+    """Count the bits that differ after thresholding ``reconstructions``.
 
     Args:
-        patterns: 0/1 array, shape (n, bits).
-        reconstructions: float array of the same shape (probabilities).
+        patterns: 0/1 array, shape (n, bits) (or (n, ...)).
+        reconstructions: float array of the same shape (probabilities in [0, 1]).
+        threshold: number in [0, 1]; a reconstructed bit is 1 when above it.
 
     Returns:
         int, the number of wrong bits over the whole batch.
+
+    Raises:
+        ValueError: for arrays that are not finite numbers, shapes that differ or are
+            not a batch, patterns other than 0/1, or a threshold outside [0, 1].
     """
-    patterns, reconstructions = _pair(patterns, reconstructions)
+    threshold = check_number(threshold, "threshold", low=0.0, high=1.0)
+    patterns, reconstructions = _pair(
+        patterns, reconstructions, ("patterns", "reconstructions")
+    )
     if not np.isin(patterns, (0.0, 1.0)).all():
-        raise ValueError("Expected `x` (the patterns) to hold only 0 and 1.")
+        raise ValueError(
+            "Expected `patterns` to hold only 0 and 1. "
+            "Received: values such as "
+            f"{np.setdiff1d(patterns, (0.0, 1.0))[:3].tolist()}"
+        )
     return int(np.sum((reconstructions > threshold) != (patterns > 0.5)))
 
 
 def squared_error_per_example(x, x_hat):
-    """Return the squared error summed over features, one value per example, shape (n,)."""
+    """Return the squared error summed over features, one value per example.
+
+    Args:
+        x: float array of shape (n, ...), the targets.
+        x_hat: float array of the same shape, the reconstructions.
+
+    Returns:
+        float32 array of shape (n,), each value >= 0.
+
+    Raises:
+        ValueError: for arrays that are not finite numbers, or shapes that differ or
+            are not a batch.
+    """
     x, x_hat = _pair(x, x_hat)
     return np.sum((x - x_hat) ** 2, axis=1)
 
 
 def psnr(x, x_hat, max_value=1.0):
-    """Return the mean peak signal-to-noise ratio in dB of a batch (values in [0, max])."""
+    """Return the mean peak signal-to-noise ratio of a batch, in dB.
+
+    PSNR = 10 log10(max_value² / MSE) per example, its MSE floored at 1e-12 (a perfect
+    copy gives 120 dB for max_value 1), then averaged over the batch.
+
+    Args:
+        x: float array of shape (n, ...), the clean images, values in [0, max_value].
+        x_hat: float array of the same shape, the images to score.
+        max_value: number > 0, the largest possible pixel value (1.0 for images
+            scaled to [0, 1], 255 for uint8).
+
+    Returns:
+        float, in dB; higher is better.
+
+    Raises:
+        ValueError: for arrays that are not finite numbers, shapes that differ or are
+            not a batch, a ``max_value`` that is not a number > 0, or ``x`` outside
+            [0, max_value].
+    """
+    max_value = check_number(max_value, "max_value", low=0.0, low_open=True)
     x, x_hat = _pair(x, x_hat)
+    if x.min() < 0.0 or x.max() > max_value:
+        raise ValueError(
+            f"Expected `x` with values in [0, max_value={max_value:g}]. "
+            f"Received: min={x.min():.4g}, max={x.max():.4g}"
+        )
     mse = np.maximum(np.mean((x - x_hat) ** 2, axis=1), 1e-12)
     return float(np.mean(10.0 * np.log10(max_value**2 / mse)))
 
 
+def _basis(values, name):
+    """Return a (d, k) basis as float64, after checking its columns are independent."""
+    float_matrix(values, name)
+    basis = np.asarray(values, dtype="float64")
+    rank = scipy.linalg.orth(basis).shape[1]
+    if rank < basis.shape[1]:
+        raise ValueError(
+            f"Expected `{name}` with linearly independent columns (a basis). "
+            f"Received: shape={basis.shape}, rank {rank}"
+        )
+    return basis
+
+
 def principal_angles(basis_a, basis_b):
     """Return the principal angles in degrees between two subspaces, smallest first.
+
+    ``scipy.linalg.subspace_angles`` (Knyazev and Argentati, 2002, accurate for small
+    angles too), converted to degrees and sorted in increasing order.
 
     Args:
         basis_a: (d, k) array whose columns span the first subspace (any basis).
         basis_b: (d, l) array whose columns span the second.
 
     Returns:
-        float array of min(k, l) angles in [0, 90]; all near 0 means the same subspace.
+        float64 array of shape (min(k, l),), angles in [0, 90]; all near 0 means the
+        same subspace.
+
+    Raises:
+        ValueError: for arrays that are not finite 2-D numbers, bases whose columns
+            are not linearly independent, or a d that differs between the two.
     """
-    a = as_float_array(basis_a, "basis_a").astype("float64")
-    b = as_float_array(basis_b, "basis_b").astype("float64")
-    if a.ndim != 2 or b.ndim != 2 or a.shape[0] != b.shape[0]:
+    a, b = _basis(basis_a, "basis_a"), _basis(basis_b, "basis_b")
+    if a.shape[0] != b.shape[0]:
         raise ValueError(
             "Expected two bases of shape (d, k) and (d, l) with the same d. "
             f"Received: {a.shape} and {b.shape}"
         )
-    qa, _ = np.linalg.qr(a)
-    qb, _ = np.linalg.qr(b)
-    cosines = np.clip(np.linalg.svd(qa.T @ qb, compute_uv=False), -1.0, 1.0)
-    return np.degrees(np.arccos(cosines))
+    return np.degrees(scipy.linalg.subspace_angles(a, b))[::-1]
 
 
 def pca_reconstruct(x_train, x, num_components):
     """Project ``x`` onto the top principal components of ``x_train`` and back.
 
+    ``sklearn.decomposition.PCA`` fitted on ``x_train`` with the exact ("full") SVD
+    solver, then ``inverse_transform(transform(x))``.
+
+    Args:
+        x_train: float array of shape (n_train, ...), n_train >= 2: defines the mean
+            and the principal axes.
+        x: float array of shape (n, ...) with as many values per example.
+        num_components: int in 1..min(n_train, features).
+
     Returns:
         float32 array shaped like ``x``: the best linear reconstruction with that many
         components (the mean of ``x_train`` is removed first and added back).
+
+    Raises:
+        ValueError: for arrays that are not finite numbers or not a batch, fewer than
+            2 training examples, a feature count that differs, or ``num_components``
+            that is not an int in range.
     """
-    train, _ = _pair(x_train, x_train)
-    data, _ = _pair(x, x)
-    if train.shape[1] != data.shape[1]:
+    train, data = _batch(x_train, "x_train"), _batch(x, "x")
+    if len(train) < 2 or train.shape[1] != data.shape[1]:
         raise ValueError(
-            f"Expected `x` with {train.shape[1]} features like `x_train`. Received: {data.shape[1]}"
+            "Expected `x_train` with n_train >= 2 examples and `x` with as many "
+            f"features. Received: shapes {np.shape(x_train)} and {np.shape(x)}"
         )
-    if not 1 <= num_components <= train.shape[1]:
-        raise ValueError(
-            f"Expected `num_components` in 1..{train.shape[1]}. Received: {num_components}"
-        )
-    mean = train.mean(axis=0)
-    _, _, vt = np.linalg.svd(train - mean, full_matrices=False)
-    top = vt[:num_components].T
-    return (((data - mean) @ top) @ top.T + mean).reshape(np.shape(x)).astype("float32")
+    check_int(num_components, "num_components", low=1, high=min(train.shape))
+    pca = PCA(n_components=num_components, svd_solver="full").fit(train)
+    reconstruction = pca.inverse_transform(pca.transform(data))
+    return reconstruction.reshape(np.shape(x)).astype("float32")
