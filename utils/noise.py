@@ -18,7 +18,7 @@ from utils.validation import (
     check_fraction,
     check_positive_int,
     check_unit_range,
-    seed_or_generator,
+    seed_generator,
 )
 
 
@@ -55,7 +55,7 @@ def gaussian(x, stddev=0.1, seed=0):
     """
     x = _prepare(x)
     check_fraction(stddev, "stddev")
-    generator = seed_or_generator(seed)
+    generator = seed_generator(seed)
     noise = keras.random.normal(x.shape, stddev=stddev, seed=generator)
     return _to_numpy(keras.ops.clip(keras.ops.add(x, noise), 0.0, 1.0))
 
@@ -76,7 +76,7 @@ def masking(x, fraction=0.1, seed=0):
     """
     x = _prepare(x)
     check_fraction(fraction, "fraction")
-    generator = seed_or_generator(seed)
+    generator = seed_generator(seed)
     keep = keras.random.uniform(x.shape, seed=generator) >= fraction
     return _to_numpy(keras.ops.where(keep, x, 0.0))
 
@@ -97,7 +97,7 @@ def salt_and_pepper(x, fraction=0.1, seed=0):
     """
     x = _prepare(x)
     check_fraction(fraction, "fraction")
-    generator = seed_or_generator(seed)
+    generator = seed_generator(seed)
     hit = keras.random.uniform(x.shape, seed=generator) < fraction
     salt = keras.random.uniform(x.shape, seed=generator) < 0.5
     return _to_numpy(keras.ops.where(hit, keras.ops.cast(salt, "float32"), x))
@@ -134,7 +134,7 @@ def block_mask(images, block_size=10, seed=0):
             f"Expected `block_size` smaller than the image ({height}x{width}). "
             f"Received: block_size={block_size}"
         )
-    generator = seed_or_generator(seed)
+    generator = seed_generator(seed)
     n = images.shape[0]
     top = keras.random.randint((n, 1, 1), 0, height - block_size + 1, seed=generator)
     left = keras.random.randint((n, 1, 1), 0, width - block_size + 1, seed=generator)

@@ -20,7 +20,7 @@ from utils.validation import (
     check_positive_int,
     check_unit_range,
     int_vector,
-    seed_or_generator,
+    seed_generator,
 )
 
 KINDS = ("noise", "shift")  # a tuple: check_choice then also refuses unhashable values
@@ -115,7 +115,7 @@ def corrupt_stretch(
     """
     sequences = _batch(sequences)
     check_choice(kind, "kind", KINDS)
-    generator = seed_or_generator(seed)
+    generator = seed_generator(seed)
     check_fraction(level, "level")
     check_positive_int(stretch_length, "stretch_length")
     check_int(first, "first", low=0)

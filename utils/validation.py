@@ -65,8 +65,12 @@ def check_positive_int(value, name, allow_none=False):
 
 
 def check_choice(value, name, choices):
-    """Raise unless ``value`` is one of ``choices``."""
-    if value not in choices:
+    """Raise unless ``value`` is one of ``choices`` (a list or other unhashable too)."""
+    try:
+        known = value in choices
+    except TypeError:  # an unhashable value (a list, a dict) is never a choice
+        known = False
+    if not known:
         raise ValueError(
             f"Expected `{name}` to be one of {sorted(choices)}. Received: {value!r}"
         )
@@ -104,15 +108,22 @@ def images_as_batch(images, name="images"):
 
 
 def seed_generator(seed):
-    """Return a ``keras.random.SeedGenerator`` for an int seed, or the one given."""
+    """Return a ``keras.random.SeedGenerator`` for an int seed, or the one given.
+
+    Args:
+        seed: int >= 0, or a ``keras.random.SeedGenerator`` (returned as it is).
+
+    Raises:
+        ValueError: for anything else (a float, a string, a bool, a negative int).
+    """
     import keras  # here, not at the top: `utils.config` must import without Keras
 
     if isinstance(seed, keras.random.SeedGenerator):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(
-            "Expected `seed` as an int or a keras.random.SeedGenerator. "
-            f"Received: {seed!r}"
+            "Expected `seed` as an int >= 0 or a keras.random.SeedGenerator. "
+            f"Received: {seed!r:.80} ({type(seed).__name__})"
         )
     return keras.random.SeedGenerator(int(seed))
 
@@ -282,29 +293,6 @@ def check_same_length(first, second, first_name, second_name):
             f"Expected as many {second_name} as {first_name}. "
             f"Received: {len(first)} {first_name}, {len(second)} {second_name}"
         )
-
-
-def seed_or_generator(seed):
-    """Return a ``keras.random.SeedGenerator``: the one given, or a new one for ``seed``.
-
-    Unlike ``seed_generator``, refuses negative seeds and names both accepted kinds.
-
-    Args:
-        seed: int >= 0, or a ``keras.random.SeedGenerator`` (returned as it is).
-
-    Raises:
-        ValueError: for anything else (a float, a string, a bool, a negative int).
-    """
-    import keras  # here, not at the top: `utils.config` must import without Keras
-
-    if isinstance(seed, keras.random.SeedGenerator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(
-            "Expected `seed` as an int >= 0 or a keras.random.SeedGenerator. "
-            f"Received: {seed!r:.80} ({type(seed).__name__})"
-        )
-    return keras.random.SeedGenerator(int(seed))
 
 
 def int_vector(values, name, min_length=1):
