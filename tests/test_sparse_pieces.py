@@ -51,15 +51,31 @@ def test_k_sparse_gradient_flows_only_through_the_kept_units():
     assert len(changed) > 0
 
 
+@pytest.mark.parametrize("k", [0, -1, 2.5, 2.0, True, "3", None])
+def test_k_sparse_rejects_a_bad_k(k):
+    with pytest.raises(ValueError, match="Expected `k` as an int >= 1. Received"):
+        layers.KSparse(k)
+
+
 def test_k_sparse_errors():
     with pytest.raises(ValueError, match="Expected `k` as an int >= 1. Received: k=0"):
         layers.KSparse(0)
-    with pytest.raises(ValueError, match="Expected `k` as an int"):
-        layers.KSparse(2.5)
     with pytest.raises(ValueError, match="Expected k <= the 10 units"):
         layers.KSparse(11)(keras.Input((10,)))
     with pytest.raises(ValueError, match=r"Expected inputs of shape \(batch, units\)"):
         layers.KSparse(2)(keras.Input((4, 4)))
+    assert layers.KSparse(np.int64(3)).k == 3
+
+
+def test_k_sparse_checks_every_call():
+    layer = layers.KSparse(2)
+    layer(np.zeros((3, 5), "float32"))  # built for 5 units
+    with pytest.raises(ValueError, match=r"Expected inputs of shape \(batch, 5\)"):
+        layer(np.zeros((3, 6), "float32"))
+    with pytest.raises(ValueError, match=r"Expected inputs of shape \(batch, units\)"):
+        layer(np.zeros((3, 5, 1), "float32"))
+    with pytest.raises(ValueError, match="Expected `inputs` as a tensor of numbers"):
+        layer(np.full((3, 5), "a"))
 
 
 def test_kl_sparsity_matches_numpy():
@@ -96,16 +112,61 @@ def test_kl_sparsity_gradient_is_finite_at_0_and_1():
 @pytest.mark.parametrize(
     "arguments, message",
     [
-        ({"target": 0.0}, "Expected `target` strictly between 0 and 1. Received"),
-        ({"target": 1.5}, "Expected `target` strictly between 0 and 1. Received"),
-        ({"weight": -1.0}, "Expected `weight` >= 0. Received"),
-        ({"target": "0.05"}, "Expected `target` as a number. Received"),
-        ({"epsilon": 0.0}, r"Expected `epsilon` in \(0, 0.5\). Received"),
+        ({"target": 0.0}, r"Expected `target` as a finite number in \(0.0, 1.0\)"),
+        ({"target": 1.5}, r"Expected `target` as a finite number in \(0.0, 1.0\)"),
+        ({"target": float("nan")}, "Expected `target` as a finite number"),
+        ({"target": "0.05"}, "Expected `target` as a finite number"),
+        ({"target": True}, "Expected `target` as a finite number"),
+        ({"weight": -1.0}, r"Expected `weight` as a finite number in \[0.0, inf\]"),
+        ({"weight": float("inf")}, "Expected `weight` as a finite number"),
+        ({"weight": float("nan")}, "Expected `weight` as a finite number"),
+        ({"weight": "3"}, "Expected `weight` as a finite number"),
+        ({"weight": False}, "Expected `weight` as a finite number"),
+        ({"epsilon": 0.0}, r"Expected `epsilon` as a finite number in \(0.0, 0.5\)"),
+        ({"epsilon": 0.5}, r"Expected `epsilon` as a finite number in \(0.0, 0.5\)"),
+        ({"epsilon": float("nan")}, "Expected `epsilon` as a finite number"),
+        ({"epsilon": "1e-7"}, "Expected `epsilon` as a finite number"),
+        ({"epsilon": 1e-8}, "1 - epsilon rounds to 1.0 in float32"),
+        ({"epsilon": 5e-8}, "1 - epsilon rounds to 1.0 in float32"),
     ],
 )
 def test_kl_sparsity_errors(arguments, message):
+    # The messages are the shared check_number's (were "Expected `target` strictly
+    # between 0 and 1", "Expected `weight` >= 0", ...).
     with pytest.raises(ValueError, match=message):
         regularizers.KLSparsity(**arguments)
+
+
+@pytest.mark.parametrize("epsilon", [regularizers.MIN_EPSILON, 6e-8, 1e-7, 0.1])
+@pytest.mark.parametrize("batch", [1, 7, 1000])
+def test_kl_sparsity_is_finite_at_0_and_1_for_every_accepted_epsilon(epsilon, batch):
+    extreme = np.zeros((batch, 4), "float32")
+    extreme[:, 2:] = 1.0
+    penalty = regularizers.KLSparsity(0.05, 1.0, epsilon=epsilon)
+    assert np.isfinite(float(penalty(extreme)))
+
+
+@pytest.mark.parametrize(
+    "activations, message",
+    [
+        (np.full(5, 0.5), r"Expected `activations` of shape \(batch, units\)"),
+        (np.full((2, 3, 4), 0.5), r"Expected `activations` of shape \(batch, units\)"),
+        (np.full((2, 3), np.nan), "Expected `activations` to hold finite numbers"),
+        (np.full((2, 3), np.inf), "Expected `activations` to hold finite numbers"),
+        (np.full((2, 3), "a"), "Expected `activations` to be an array of numbers"),
+        (np.full((2, 3), 2.0), r"Expected `activations` in \[0, 1\]"),
+        (np.full((2, 3), -0.1), r"Expected `activations` in \[0, 1\]"),
+    ],
+)
+def test_kl_sparsity_rejects_bad_activations(activations, message):
+    with pytest.raises(ValueError, match=message):
+        regularizers.KLSparsity()(activations)
+
+
+def test_kl_sparsity_checks_only_the_rank_of_symbolic_activations():
+    assert tuple(regularizers.KLSparsity()(keras.Input((4,))).shape) == ()
+    with pytest.raises(ValueError, match=r"of shape \(batch, units\)"):
+        regularizers.KLSparsity()(keras.Input((4, 2)))
 
 
 def test_activity_penalty_adds_the_unscaled_penalty_to_the_loss():
@@ -116,8 +177,23 @@ def test_activity_penalty_adds_the_unscaled_penalty_to_the_loss():
     model.compile(loss="mse")
     loss = model.evaluate(activations, activations, batch_size=16, verbose=0)
     assert loss == pytest.approx(numpy_kl(activations, 0.05, 2.0), rel=1e-4)
-    with pytest.raises(ValueError, match="Expected `regularizer` as a keras"):
-        layers.ActivityPenalty("l1")
+
+
+@pytest.mark.parametrize("regularizer", ["l1", None, 3.0, regularizers.KLSparsity])
+def test_activity_penalty_rejects_what_is_not_a_regularizer(regularizer):
+    # A wrong type is now a TypeError (was ValueError), as everywhere in utils.
+    with pytest.raises(TypeError, match="Expected `regularizer` as a keras"):
+        layers.ActivityPenalty(regularizer)
+
+
+class PerUnitPenalty(keras.regularizers.Regularizer):
+    def __call__(self, x):
+        return keras.ops.sum(x, axis=0)  # not a scalar
+
+
+def test_activity_penalty_rejects_a_penalty_that_is_not_a_scalar():
+    with pytest.raises(ValueError, match="Expected `regularizer` to return a scalar"):
+        layers.ActivityPenalty(PerUnitPenalty())(np.ones((2, 3), "float32"))
 
 
 def test_a_saved_model_reloads_and_gives_the_same_output(tmp_path):

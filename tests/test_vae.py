@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from utils.vae import (
+    LOG_VAR_MAX,
+    LOG_VAR_MIN,
     VAE,
     Sampling,
     kl_divergence,
@@ -83,9 +85,9 @@ def test_sampling_config_round_trip():
     assert registered is Sampling
 
 
-@pytest.mark.parametrize("seed", [1.5, "0", True])
+@pytest.mark.parametrize("seed", [1.5, "0", True, -1, float("nan")])
 def test_sampling_rejects_a_bad_seed(seed):
-    with pytest.raises(ValueError, match="Expected `seed` as an int or None"):
+    with pytest.raises(ValueError, match="Expected `seed` as an int >= 0 or None"):
         Sampling(seed=seed)
 
 
@@ -217,16 +219,24 @@ def test_vae_config_round_trip():
     assert keras.saving.get_registered_object("workshop>VAE") is VAE
 
 
-@pytest.mark.parametrize("beta", [-1.0, float("nan"), "1", True, None])
+@pytest.mark.parametrize("beta", [-1.0, float("nan"), float("inf"), "1", True, None])
 def test_vae_rejects_a_bad_beta(beta):
-    with pytest.raises(ValueError, match="Expected `beta` as a number >= 0"):
+    # Was "Expected `beta` as a number >= 0"; now the shared check_number wording.
+    with pytest.raises(ValueError, match=r"Expected `beta` as a finite number in \[0"):
         VAE(small_encoder(), small_decoder(), beta=beta)
 
 
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_vae_rejects_a_bad_seed(seed):
+    with pytest.raises(ValueError, match="Expected `seed` as an int >= 0 or None"):
+        VAE(small_encoder(with_z=False), small_decoder(), seed=seed)
+
+
 def test_vae_rejects_bad_parts():
-    with pytest.raises(ValueError, match="Expected `encoder` as a keras.Model"):
+    # A wrong type is now a TypeError (was ValueError), as everywhere in utils.
+    with pytest.raises(TypeError, match="Expected `encoder` as a keras.Model"):
         VAE(keras.layers.Dense(2), small_decoder())
-    with pytest.raises(ValueError, match="Expected `decoder` as a keras.Model"):
+    with pytest.raises(TypeError, match="Expected `decoder` as a keras.Model"):
         VAE(small_encoder(), "decoder")
     inputs = keras.Input((784,))
     one_output = keras.Model(inputs, keras.layers.Dense(2)(inputs))
@@ -258,5 +268,206 @@ def test_losses_per_image_reject_bad_inputs():
         vae_losses_per_image(vae, np.zeros((3, 28, 28), "float32"))
     with pytest.raises(ValueError, match=r"Expected `x` with values in \[0, 1\]"):
         vae_losses_per_image(vae, np.full((3, 784), 255.0, "float32"))
-    with pytest.raises(ValueError, match="Expected a utils.vae.VAE"):
+    with pytest.raises(TypeError, match="Expected `vae` as a utils.vae.VAE"):
         vae_losses_per_image(small_encoder(), np.zeros((3, 784), "float32"))
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"x": np.zeros((0, 784), "float32")}, "Expected at least one image"),
+        ({"x": np.full((3, 784), np.nan, "float32")}, "finite numbers"),
+        ({"x": np.full((3, 784), "a")}, "array of numbers"),
+        ({"seed": -1}, "Expected `seed` as an int >= 0"),
+        ({"seed": 1.5}, "Expected `seed` as an int >= 0"),
+        ({"batch_size": 0}, "Expected `batch_size` as an int >= 1"),
+        ({"batch_size": 2.0}, "Expected `batch_size` as an int >= 1"),
+        ({"batch_size": True}, "Expected `batch_size` as an int >= 1"),
+    ],
+)
+def test_losses_per_image_reject_bad_arguments(arguments, message):
+    vae = VAE(small_encoder(), small_decoder())
+    arguments = {"x": np.zeros((3, 784), "float32"), **arguments}
+    with pytest.raises(ValueError, match=message):
+        vae_losses_per_image(vae, **arguments)
+
+
+# ---- A huge log-variance stays finite -----------------------------------------------
+
+
+def old_kl(z_mean, z_log_var):
+    """The formula without the clamp, for values inside the clamp's range."""
+    ops = keras.ops
+    z_mean, z_log_var = ops.convert_to_tensor(z_mean), ops.convert_to_tensor(z_log_var)
+    terms = 1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)
+    return numpy(-0.5 * ops.sum(terms, axis=-1))
+
+
+def test_values_inside_the_log_var_range_give_exactly_the_old_results():
+    rng = np.random.default_rng(3)
+    z_mean = rng.normal(size=(64, 5)).astype("float32")
+    z_log_var = rng.uniform(LOG_VAR_MIN, LOG_VAR_MAX, size=(64, 5)).astype("float32")
+    z_log_var[0] = [LOG_VAR_MIN, LOG_VAR_MAX, 0.0, -1e-3, 1e-3]
+    np.testing.assert_array_equal(
+        numpy(kl_divergence(z_mean, z_log_var)), old_kl(z_mean, z_log_var)
+    )
+    layer, twin = Sampling(seed=5), keras.random.SeedGenerator(5)
+    epsilon = numpy(keras.random.normal((64, 5), seed=twin))
+    expected = z_mean + numpy(keras.ops.exp(0.5 * z_log_var)) * epsilon
+    np.testing.assert_array_equal(numpy(layer([z_mean, z_log_var])), expected)
+
+
+@pytest.mark.parametrize("log_var", [200.0, 1e30, -1e4])
+def test_a_huge_log_variance_gives_a_finite_z_and_kl(log_var):
+    z_mean = np.zeros((4, 3), "float32")
+    z_log_var = np.full((4, 3), log_var, "float32")
+    z = numpy(Sampling(seed=0)([z_mean, z_log_var]))
+    kl = numpy(kl_divergence(z_mean, z_log_var))
+    assert np.all(np.isfinite(z)) and np.all(np.isfinite(kl))
+    clamped = np.clip(z_log_var, LOG_VAR_MIN, LOG_VAR_MAX)
+    np.testing.assert_allclose(kl, old_kl(z_mean, clamped), rtol=1e-6)
+
+
+def test_the_clamp_passes_the_gradient_through():
+    # Straight through: d KL / d z_log_var at 200 is the one at the clamped value,
+    # 0.5 * (exp(20) - 1) > 0, so one SGD step lowers a bias of 200. The loss is traced
+    # by train_on_batch, so this also checks that the checks leave tracing alone.
+    head = keras.layers.Dense(
+        3, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(200)
+    )
+    inputs = keras.Input((1,))
+    model = keras.Model(inputs, head(inputs))
+
+    def kl_loss(y_true, y_pred):
+        return kl_divergence(keras.ops.zeros_like(y_pred), y_pred)
+
+    learning_rate = 1e-10
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss=kl_loss)
+    model.train_on_batch(np.zeros((2, 1), "float32"), np.zeros((2, 3), "float32"))
+    step = learning_rate * 0.5 * (np.exp(LOG_VAR_MAX) - 1.0)
+    np.testing.assert_allclose(head.get_weights()[1], 200.0 - step, rtol=1e-6)
+
+
+@pytest.mark.parametrize("with_z", [True, False])
+def test_a_vae_whose_log_variance_bias_starts_at_200_trains_to_a_finite_loss(with_z):
+    keras.utils.set_random_seed(0)
+    encoder = small_encoder(with_z=with_z)
+    head = encoder.get_layer("z_log_var")
+    kernel, bias = head.get_weights()
+    head.set_weights([kernel, np.full_like(bias, 200.0)])
+    vae = VAE(encoder, small_decoder(), seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(0.5))
+    logs = vae.fit(tiny_images(), epochs=3, batch_size=16, verbose=0).history
+    for name in ("loss", "reconstruction_loss", "kl_loss"):
+        assert np.all(np.isfinite(logs[name])), (name, logs[name])
+    assert all(np.all(np.isfinite(w)) for w in vae.get_weights())
+    assert np.all(head.get_weights()[1] < 200.0 - 1.0)  # pushed back by the gradient
+    assert logs["loss"][-1] < logs["loss"][0]
+
+
+# ---- Bad inputs to the loss terms -------------------------------------------------
+
+
+def test_loss_terms_accept_symbolic_tensors():
+    x = keras.Input((784,))
+    assert tuple(reconstruction_loss(x, x).shape) == (None,)
+    z = keras.Input((2,))
+    assert tuple(kl_divergence(z, z).shape) == (None,)
+
+
+BAD_LATENTS = [
+    (np.full((3, 2), np.nan), "Expected `z_mean` to hold finite numbers"),
+    (np.full((3, 2), np.inf), "Expected `z_mean` to hold finite numbers"),
+    (np.full((3, 2), "a"), "Expected `z_mean` to be an array of numbers"),
+    (np.zeros(3), r"Expected `z_mean` of shape \(batch, latent_dim\)"),
+    (np.zeros((3, 2, 1)), r"Expected `z_mean` of shape \(batch, latent_dim\)"),
+]
+
+
+@pytest.mark.parametrize("z_mean, message", BAD_LATENTS)
+def test_kl_divergence_rejects_bad_values(z_mean, message):
+    good = np.zeros((3, 2))
+    with pytest.raises(ValueError, match=message):
+        kl_divergence(z_mean, good)
+    with pytest.raises(ValueError, match=message.replace("z_mean", "z_log_var")):
+        kl_divergence(good, z_mean)
+
+
+def test_kl_divergence_rejects_nan_in_an_eager_tensor():
+    bad = keras.ops.convert_to_tensor(np.full((2, 2), np.nan, "float32"))
+    with pytest.raises(ValueError, match="Expected `z_log_var` to hold finite"):
+        kl_divergence(np.zeros((2, 2), "float32"), bad)
+
+
+@pytest.mark.parametrize(
+    "x, x_hat, message",
+    [
+        (np.full((2, 784), 255.0), np.full((2, 784), 0.5), r"`x` with values in \["),
+        (np.full((2, 784), -0.5), np.full((2, 784), 0.5), r"`x` with values in \["),
+        (np.full((2, 784), 0.5), np.full((2, 784), 3.0), r"`x_hat` as pixel prob"),
+        (np.full((2, 784), np.nan), np.full((2, 784), 0.5), "`x` to hold finite"),
+        (np.full((2, 784), 0.5), np.full((2, 784), np.inf), "`x_hat` to hold finite"),
+        (np.full((2, 784), "a"), np.full((2, 784), 0.5), "`x` to be an array of num"),
+        (np.full(784, 0.5), np.full(784, 0.5), r"Expected `x` of shape \(batch, ...\)"),
+    ],
+)
+def test_reconstruction_loss_rejects_bad_values(x, x_hat, message):
+    with pytest.raises(ValueError, match=message):
+        reconstruction_loss(x, x_hat)
+
+
+def test_reconstruction_loss_rejects_0_to_255_in_an_eager_tensor():
+    images = keras.ops.convert_to_tensor(np.full((2, 784), 255.0, "float32"))
+    with pytest.raises(ValueError, match=r"scale uint8 images by 1/255"):
+        reconstruction_loss(images, np.full((2, 784), 0.5, "float32"))
+
+
+# ---- fit and evaluate check NumPy and tensor images before any work ----------------
+
+
+@pytest.mark.parametrize(
+    "images, message",
+    [
+        (np.full((8, 784), 255.0, "float32"), r"Expected `x` with values in \[0, 1\]"),
+        (np.full((8, 784), 255, "uint8"), r"scale uint8 images by 1/255"),
+        (np.full((8, 784), np.nan, "float32"), "Expected `x` to hold finite numbers"),
+        (np.zeros((8, 28, 28), "float32"), r"Expected `x` of shape \(n, 784\)"),
+        (np.full((8, 784), "a"), "Expected `x` to be an array of numbers"),
+    ],
+)
+def test_fit_and_evaluate_reject_bad_images_before_training(images, message):
+    vae = VAE(small_encoder(), small_decoder())
+    vae.compile(optimizer="adam")
+    before = [w.copy() for w in vae.get_weights()]
+    with pytest.raises(ValueError, match=message):
+        vae.fit(images, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=message):
+        vae.evaluate(images, verbose=0)
+    for weight, old in zip(vae.get_weights(), before):
+        np.testing.assert_array_equal(weight, old)
+
+
+def test_fit_checks_tensors_targets_and_validation_data():
+    vae = VAE(small_encoder(), small_decoder())
+    vae.compile(optimizer="adam")
+    good, bad = tiny_images(8), np.full((8, 784), 255.0, "float32")
+    with pytest.raises(ValueError, match=r"`x` with values in \[0, 1\]"):
+        vae.fit(keras.ops.convert_to_tensor(bad), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"`y` with values in \[0, 1\]"):
+        vae.fit(good, bad, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"`validation_data` with values in \[0, 1\]"):
+        vae.fit(good, epochs=1, verbose=0, validation_data=(bad,))
+    with pytest.raises(ValueError, match=r"`validation_data` with values in \[0, 1\]"):
+        vae.fit(good, epochs=1, verbose=0, validation_data=bad)
+    # Good data still trains, with a validation set and with tensors.
+    logs = vae.fit(
+        keras.ops.convert_to_tensor(good), epochs=1, verbose=0, validation_data=(good,)
+    ).history
+    assert np.isfinite(logs["val_loss"][0])
+
+
+@pytest.mark.parametrize("shape", [(2, 5), (784,), (2, 28, 28)])
+def test_calling_the_vae_checks_the_image_shape(shape):
+    vae = VAE(small_encoder(), small_decoder())
+    with pytest.raises(ValueError, match=r"Expected `inputs` of shape \(n, 784\)"):
+        vae(np.zeros(shape, "float32"))

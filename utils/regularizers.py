@@ -2,7 +2,14 @@
 
 import keras
 
+from utils.validation import check_number, concrete_float_array, static_shape
+
 EPSILON = 1e-7
+
+# The smallest usable clipping margin: 2**-24 (about 6e-8) is the gap between 1 and the
+# largest float32 below it. With a smaller epsilon, 1 - epsilon rounds to 1.0 in
+# float32, so activations of exactly 1 would give log(1 - 1) = -inf.
+MIN_EPSILON = 2.0**-24
 
 
 @keras.saving.register_keras_serializable(package="workshop")
@@ -16,8 +23,9 @@ class KLSparsity(keras.regularizers.Regularizer):
                              + (1 - rho) log((1 - rho) / (1 - rho_hat)),
 
     which is 0 when ``rho_hat_j == target`` and grows as the unit is more (or less)
-    active. The activations are clipped to [epsilon, 1 - epsilon] first, so activations
-    of exactly 0 or 1 give a large but finite penalty (never log 0).
+    active (Ng, "Sparse autoencoder", CS294A lecture notes, 2011). The activations, then
+    their means, are clipped to [epsilon, 1 - epsilon], so activations of exactly 0 or 1
+    give a large but finite penalty (never log 0).
 
     The penalty is computed from batch means, so add it with
     ``layers.ActivityPenalty(KLSparsity(...))``: a layer's ``activity_regularizer=``
@@ -25,34 +33,55 @@ class KLSparsity(keras.regularizers.Regularizer):
 
     Args:
         target: float in (0, 1), the wanted mean activity rho (0.01 to 0.05 is usual).
-        weight: float >= 0, beta, the penalty's weight.
-        epsilon: float in (0, 0.5), the clipping margin.
+        weight: finite float >= 0, beta, the penalty's weight.
+        epsilon: float in [MIN_EPSILON, 0.5), the clipping margin; MIN_EPSILON = 2**-24
+            (about 6e-8), below which 1 - epsilon rounds to 1 in float32.
+
+    Raises:
+        ValueError: for a target, weight or epsilon out of range, NaN, infinite, a
+            string or a bool.
     """
 
     def __init__(self, target=0.05, weight=3.0, epsilon=EPSILON):
-        for name, value in (("target", target), ("weight", weight)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(
-                    f"Expected `{name}` as a number. Received: {name}={value!r}"
-                )
-        if not 0.0 < target < 1.0:
+        target = check_number(target, "target", 0.0, 1.0, low_open=True, high_open=True)
+        weight = check_number(weight, "weight", low=0.0)
+        epsilon = check_number(
+            epsilon, "epsilon", 0.0, 0.5, low_open=True, high_open=True
+        )
+        if epsilon < MIN_EPSILON:
             raise ValueError(
-                f"Expected `target` strictly between 0 and 1. Received: target={target}"
+                f"Expected `epsilon` >= {MIN_EPSILON:.3g} (2**-24): below it, "
+                "1 - epsilon rounds to 1.0 in float32, so activations of 1 would give "
+                f"log(0) and an infinite penalty. Received: epsilon={epsilon!r}"
             )
-        if weight < 0.0:
-            raise ValueError(f"Expected `weight` >= 0. Received: weight={weight}")
-        if not 0.0 < epsilon < 0.5:
-            raise ValueError(
-                f"Expected `epsilon` in (0, 0.5). Received: epsilon={epsilon}"
-            )
-        self.target, self.weight, self.epsilon = float(target), float(weight), epsilon
+        self.target, self.weight, self.epsilon = target, weight, epsilon
 
     def __call__(self, activations):
-        """Return the penalty, a float32 scalar, for activations (batch, units)."""
+        """Return the penalty, a float32 scalar, for activations (batch, units).
+
+        Raises:
+            ValueError: for another rank or strings; for NumPy arrays and eager
+                tensors, also NaN, infinity or values outside [0, 1].
+        """
         ops = keras.ops
+        values = concrete_float_array(activations, "activations")
+        shape = static_shape(activations)
+        if len(shape) != 2:
+            raise ValueError(
+                "Expected `activations` of shape (batch, units). "
+                f"Received: shape={shape}"
+            )
+        if values is not None and values.size:
+            if values.min() < 0.0 or values.max() > 1.0:
+                raise ValueError(
+                    "Expected `activations` in [0, 1], such as sigmoid outputs. "
+                    f"Received: min={values.min():.4g}, max={values.max():.4g}"
+                )
         activations = ops.convert_to_tensor(activations, dtype="float32")
-        clipped = ops.clip(activations, self.epsilon, 1.0 - self.epsilon)
-        rho_hat = ops.mean(clipped, axis=0)  # (units,), the mean activity of each unit
+        low, high = self.epsilon, 1.0 - self.epsilon
+        clipped = ops.clip(activations, low, high)
+        # (units,), the mean activity of each unit, clipped again against rounding.
+        rho_hat = ops.clip(ops.mean(clipped, axis=0), low, high)
         rho = self.target
         divergence = rho * ops.log(rho / rho_hat) + (1.0 - rho) * ops.log(
             (1.0 - rho) / (1.0 - rho_hat)
