@@ -37,6 +37,7 @@ from utils.validation import (
     check_same_length,
     check_seed,
     check_type,
+    check_unit_range,
     class_labels,
 )
 
@@ -63,6 +64,23 @@ class MnistData:
     x_test: np.ndarray
     y_test: np.ndarray
     source: str
+
+    def __post_init__(self):
+        """Check the arrays: images (n, ...) in [0, 1], labels 0-9, one per image."""
+        check_type(self.source, "source", str, "a str describing where the data is from")
+        for split in ("train", "val", "test"):
+            x_name, y_name = f"x_{split}", f"y_{split}"
+            images = as_float_array(getattr(self, x_name), x_name)
+            if images.ndim < 2:
+                raise ValueError(
+                    f"Expected `{x_name}` of shape (n, 784), (n, 28, 28) or "
+                    f"(n, 28, 28, 1). Received: shape={images.shape}"
+                )
+            check_unit_range(images, x_name)
+            labels = getattr(self, y_name)
+            if len(images) == 0 and np.size(labels) == 0:
+                continue  # an empty split, e.g. no validation images
+            class_labels(labels, y_name, length=len(images), num_classes=10)
 
     def __repr__(self):
         return (
@@ -94,6 +112,8 @@ def network_available(host=DOWNLOAD_HOST, port=443, timeout=NETWORK_TIMEOUT_S):
         ValueError: ``port`` or ``timeout`` out of range or not numbers.
     """
     check_type(host, "host", str, "a host name (str)")
+    if not host.strip():
+        raise ValueError("Expected `host` as a host name or address. Received: ''")
     check_int(port, "port", low=1, high=65535)
     check_number(timeout, "timeout", low=0, low_open=True)
     result = []

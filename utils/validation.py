@@ -34,8 +34,12 @@ def as_float_array(values, name):
 
 
 def check_unit_range(array, name):
-    """Raise unless every value of ``array`` lies in [0, 1]."""
-    if array.size and (array.min() < 0.0 or array.max() > 1.0):
+    """Raise unless every value of ``array`` (an array of numbers) lies in [0, 1].
+
+    NaN is outside [0, 1]; a list is read as an array first.
+    """
+    array = as_float_array(array, name)
+    if array.size and not (array.min() >= 0.0 and array.max() <= 1.0):
         raise ValueError(
             f"Expected `{name}` with values in [0, 1] (scale uint8 images by 1/255). "
             f"Received: min={array.min():.4g}, max={array.max():.4g}"
@@ -288,6 +292,12 @@ def class_labels(labels, name="labels", length=None, num_classes=None):
 
 def check_same_length(first, second, first_name, second_name):
     """Raise unless ``first`` and ``second`` have as many rows (one per example)."""
+    for values, name in ((first, first_name), (second, second_name)):
+        if not hasattr(values, "__len__") or np.ndim(values) == 0:
+            raise ValueError(
+                f"Expected {name} as an array with one row per example. "
+                f"Received: {type(values).__name__}"
+            )
     if len(first) != len(second):
         raise ValueError(
             f"Expected as many {second_name} as {first_name}. "
@@ -428,10 +438,20 @@ def check_colormap(cmap):
 
 
 def static_shape(values):
-    """The shape of an array or a tensor as a tuple, with None where it is unknown."""
+    """The shape of an array or a tensor as a tuple, with None where it is unknown.
+
+    Raises:
+        ValueError: for a ragged list, which has no shape.
+    """
     shape = getattr(values, "shape", None)
     if shape is None:
-        shape = np.shape(values)
+        try:
+            shape = np.shape(values)
+        except ValueError:
+            raise ValueError(
+                "Expected an array or a tensor with a shape. Received: a ragged "
+                f"{type(values).__name__} (rows of different lengths)"
+            ) from None
     return tuple(dim if isinstance(dim, (int, np.integer)) else None for dim in shape)
 
 
@@ -439,7 +459,15 @@ def check_numeric_dtype(tensor, name):
     """Raise ``ValueError`` unless a tensor (eager or symbolic) holds numbers, not strings."""
     import keras  # here, not at the top: `utils.config` must import without Keras
 
-    dtype = keras.backend.standardize_dtype(tensor.dtype)
+    if not hasattr(tensor, "dtype"):
+        raise ValueError(
+            f"Expected `{name}` as a tensor or an array of numbers. "
+            f"Received: {type(tensor).__name__}"
+        )
+    try:
+        dtype = keras.backend.standardize_dtype(tensor.dtype)
+    except ValueError:
+        dtype = str(tensor.dtype)
     if not dtype.startswith(("float", "bfloat", "int", "uint", "bool")):
         raise ValueError(
             f"Expected `{name}` as a tensor of numbers. Received: dtype={dtype}"
