@@ -164,7 +164,9 @@ def pca_codes(train_features, features, num_components):
             f"Received: shapes {train.shape} and {data.shape}"
         )
     check_int(num_components, "num_components", low=1, high=min(train.shape))
-    pca = PCA(n_components=num_components, svd_solver="full").fit(train)
+    # Exact either way; the covariance route is ten times faster when n >> d.
+    solver = "covariance_eigh" if len(train) >= train.shape[1] else "full"
+    pca = PCA(n_components=num_components, svd_solver=solver).fit(train)
     return pca.transform(data).astype("float32")
 
 
