@@ -4,10 +4,13 @@
     python3 workshop.py run            # execute every solution notebook (fast mode) into build/
     python3 workshop.py run --full     # full mode, as learners run it
     python3 workshop.py test           # unit tests, exercise sync test, nbval over solutions/
+    python3 workshop.py test --backend jax     # unit tests on JAX (installs .venv-jax once)
+    python3 workshop.py test --backend torch --notebooks   # PyTorch, notebooks too
     python3 workshop.py doctor         # versions, devices, MNIST source, problems found
     python3 workshop.py sync           # regenerate notebooks/ (exercises) from solutions/
 
-Set WORKSHOP_NO_VENV=1 to use the current Python (Colab, conda) instead of `.venv`.
+Set WORKSHOP_NO_VENV=1 to use the current Python (Colab, conda) instead of `.venv`; then
+`--backend` only sets KERAS_BACKEND, and that backend must already be installed.
 """
 
 import argparse
@@ -15,6 +18,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -22,16 +26,97 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
+# Keras backends the tests run on. TensorFlow is in requirements.txt (.venv); each other one
+# gets its own environment .venv-NAME from requirements-NAME.txt, layered over .venv.
+BACKENDS = ("tensorflow", "jax", "torch")
+DEFAULT_BACKEND = "tensorflow"
+LAYER_PTH = "_workshop_base.pth"
 
 
-def venv_python():
+def venv_python(venv=VENV):
     folder = "Scripts" if os.name == "nt" else "bin"
-    return VENV / folder / ("python.exe" if os.name == "nt" else "python")
+    return venv / folder / ("python.exe" if os.name == "nt" else "python")
+
+
+def no_venv():
+    return os.environ.get("WORKSHOP_NO_VENV") == "1"
+
+
+def check_backend(name):
+    """Return ``name`` if it is a backend the tests run on; raise ValueError otherwise."""
+    if name not in BACKENDS:
+        raise ValueError(
+            f"Expected --backend to be one of {', '.join(BACKENDS)}. Received: {name!r}"
+        )
+    return name
+
+
+def backend_venv(backend):
+    return ROOT / f".venv-{backend}"
+
+
+def backend_requirements(backend):
+    return ROOT / f"requirements-{backend}.txt"
+
+
+def ensure_backend_environment(backend):
+    """Return the Python to test ``backend`` with, creating its layered environment once.
+
+    TensorFlow is .venv itself. JAX and PyTorch each get ``.venv-NAME``: a virtual
+    environment whose site-packages holds a .pth that adds .venv's site-packages after its
+    own, so everything in requirements.txt is shared and pip installs only what
+    ``requirements-NAME.txt`` adds (it sees .venv's packages as already satisfied). It is
+    stamped, like .venv, with a hash of both requirements files and of where .venv is:
+    a change to either rebuilds it from empty. Runs inside .venv (after
+    ``ensure_environment``); with WORKSHOP_NO_VENV=1 it is the current Python.
+    """
+    check_backend(backend)
+    if backend == DEFAULT_BACKEND or no_venv():
+        return sys.executable
+    venv = backend_venv(backend)
+    requirements = backend_requirements(backend)
+    stamp = venv / ".requirements.sha256"
+    # .venv's site-packages: this runs inside .venv.
+    base = sysconfig.get_paths()["purelib"]
+    wanted = hashlib.sha256(
+        REQUIREMENTS.read_bytes() + requirements.read_bytes() + base.encode()
+    ).hexdigest()
+    python = venv_python(venv)
+    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        return str(python)
+    start = time.perf_counter()
+    print(
+        f"Setting up {venv} from {requirements.name}, layered over {VENV.name} "
+        "(once) ...",
+        flush=True,
+    )
+    # --clear: a stale layer is rebuilt from empty. No pip of its own: .venv's pip is on
+    # its path through the .pth, and installs into the layer (sys.prefix is the layer).
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--clear", "--without-pip", str(venv)],
+        check=True,
+    )
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site_packages = subprocess.run(
+        [str(python), "-c", where],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    # addsitedir, not a bare path: .venv's own .pth files are processed too.
+    Path(site_packages, LAYER_PTH).write_text(
+        f"import site; site.addsitedir({base!r})\n", encoding="utf-8"
+    )
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run(pip + ["-r", str(requirements)], check=True)
+    stamp.write_text(wanted + "\n")
+    print(f"{venv.name} ready in {time.perf_counter() - start:.0f} s.", flush=True)
+    return str(python)
 
 
 def ensure_environment():
     """Create or refresh .venv from requirements.txt, then re-run this command inside it."""
-    if os.environ.get("WORKSHOP_NO_VENV") == "1":
+    if no_venv():
         return
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
@@ -65,14 +150,51 @@ def ensure_environment():
     os.execv(python, [python, str(Path(__file__).resolve()), *sys.argv[1:]])
 
 
-def command_test(extra):
-    """Run pytest (configured in pyproject.toml) in fast mode; no tests collected fails."""
-    env = {**os.environ, "WORKSHOP_FAST": "1"}
-    result = subprocess.run([sys.executable, "-m", "pytest", *extra], cwd=ROOT, env=env)
-    if result.returncode == 5:
-        print("pytest collected no tests: that is a failure here.")
+def pytest_command(python, backend, notebooks, extra):
+    """Return the pytest command line: unit tests, and nbval over solutions/ if asked.
+
+    TensorFlow runs the notebooks by default (pyproject.toml's testpaths); JAX and PyTorch
+    only with ``notebooks``. Paths named in ``extra`` replace the default ones (pytest
+    reads testpaths only when no path is given).
+    """
+    command = [str(python), "-m", "pytest"]
+    if not (notebooks or backend in (None, DEFAULT_BACKEND)):
+        command += ["-o", "testpaths=tests"]
+    return command + list(extra)
+
+
+def exit_code(returncode):
+    """pytest's code, except 5 (no tests collected), which is a failure here."""
+    if returncode == 5:
+        print("pytest collected no tests: that is a failure here.", flush=True)
         return 1
-    return result.returncode
+    return returncode
+
+
+def command_test(extra, backend=None, notebooks=False):
+    """Run pytest (configured in pyproject.toml) in fast mode; no tests collected fails.
+
+    ``backend``: None (TensorFlow in .venv; with WORKSHOP_NO_VENV=1, whatever
+    KERAS_BACKEND says), or one of BACKENDS: sets KERAS_BACKEND and, for JAX and PyTorch,
+    tests in that backend's layered environment.
+    """
+    env = {**os.environ, "WORKSHOP_FAST": "1"}
+    if backend is None and not no_venv():
+        backend = DEFAULT_BACKEND
+    python = sys.executable
+    if backend is not None:
+        check_backend(backend)
+        env["KERAS_BACKEND"] = backend
+        python = ensure_backend_environment(backend)
+        runs_notebooks = notebooks or backend == DEFAULT_BACKEND
+        where = Path(
+            sys.prefix if python == sys.executable else Path(python).parents[1]
+        )
+        what = "unit tests and notebooks" if runs_notebooks else "unit tests"
+        print(f"Testing on the {backend} backend ({where.name}): {what}", flush=True)
+    command = pytest_command(python, backend, notebooks, extra)
+    result = subprocess.run(command, check=False, cwd=ROOT, env=env)
+    return exit_code(result.returncode)
 
 
 def command_doctor():
@@ -86,7 +208,12 @@ def command_doctor():
     return 1 if problems else 0
 
 
-def main(argv=None):
+def parse_args(argv=None):
+    """Return (args, extra): the command's options, and what goes on to pytest (``test``).
+
+    Errors (unknown options, an unknown backend, --store without --full) exit with status
+    2 and a message before anything is installed.
+    """
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -111,9 +238,22 @@ def main(argv=None):
     run.add_argument(
         "--timeout", type=int, default=1800, help="seconds per cell (default 1800)"
     )
-    commands.add_parser(
+    test = commands.add_parser(
         "test",
         help="unit tests, exercise sync, nbval (fast mode); other options go to pytest",
+        allow_abbrev=False,  # a pytest option must not be taken for a prefix of ours
+    )
+    test.add_argument(
+        "--backend",
+        metavar="NAME",
+        help=f"Keras backend: {', '.join(BACKENDS)} (default {DEFAULT_BACKEND}); "
+        "jax and torch install .venv-NAME once and run the unit tests only",
+    )
+    test.add_argument(
+        "--notebooks",
+        action="store_true",
+        help="with --backend jax or torch: nbval over solutions/ too "
+        f"({DEFAULT_BACKEND} always runs them)",
     )
     commands.add_parser(
         "doctor", help="print versions, devices, data source and problems"
@@ -125,11 +265,24 @@ def main(argv=None):
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "test" and args.backend is not None:
+        try:
+            check_backend(args.backend)
+        except ValueError as error:
+            test.error(str(error))
+    if args.command == "run" and args.store and not args.full:
+        run.error(
+            "--store writes stored outputs, which must come from a full-mode run: add --full"
+        )
+    return args, extra
 
+
+def main(argv=None):
+    args, extra = parse_args(argv)
     ensure_environment()
     sys.path.insert(0, str(ROOT))
     if args.command == "test":
-        return command_test(extra)
+        return command_test(extra, backend=args.backend, notebooks=args.notebooks)
     if args.command == "doctor":
         return command_doctor()
     if args.command == "sync":
@@ -138,10 +291,6 @@ def main(argv=None):
         return make_exercises.main(check=args.check)
     from tools import run_notebooks
 
-    if args.store and not args.full:
-        parser.error(
-            "--store writes stored outputs, which must come from a full-mode run: add --full"
-        )
     return run_notebooks.main(
         full=args.full,
         only=args.only,

@@ -68,6 +68,12 @@ class DenseTranspose(keras.layers.Layer):
             name="bias", shape=(self.tied_to.kernel.shape[0],), initializer="zeros"
         )
 
+    def __call__(self, inputs, *args, **kwargs):
+        # Before Keras converts the inputs: JAX and PyTorch would turn an array of
+        # strings into their own conversion error first.
+        check_numeric_dtype(inputs, "inputs")
+        return super().__call__(inputs, *args, **kwargs)
+
     def call(self, inputs):
         check_numeric_dtype(inputs, "inputs")
         self._check_features(static_shape(inputs))
@@ -142,6 +148,12 @@ class KSparse(keras.layers.Layer):
 
     def build(self, input_shape):
         self.units = self._units(input_shape)
+
+    def __call__(self, inputs, *args, **kwargs):
+        # Before Keras converts the inputs: JAX and PyTorch would turn an array of
+        # strings into their own conversion error first.
+        check_numeric_dtype(inputs, "inputs")
+        return super().__call__(inputs, *args, **kwargs)
 
     def call(self, inputs):
         ops = keras.ops
