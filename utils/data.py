@@ -103,6 +103,7 @@ def shown_path(path):
     A file in the Keras cache under ``$KERAS_HOME`` is shown as
     ``$KERAS_HOME/datasets/...``, so that the advice to delete it stays actionable.
     """
+    check_type(path, "path", (str, os.PathLike), "a path (str or pathlib.Path)")
     home = os.environ.get("KERAS_HOME")
     if home:
         try:
