@@ -8,6 +8,7 @@
     python3 workshop.py test --backend torch --notebooks   # PyTorch, notebooks too
     python3 workshop.py doctor         # versions, devices, MNIST source, problems found
     python3 workshop.py sync           # regenerate notebooks/ (exercises) from solutions/
+    python3 workshop.py reproduce 02 --mnist-path mnist.npz   # a long run behind a published figure
 
 Set WORKSHOP_NO_VENV=1 to use the current Python (Colab, conda) instead of `.venv`; then
 `--backend` only sets KERAS_BACKEND, and that backend must already be installed.
@@ -262,6 +263,26 @@ def parse_args(argv=None):
     sync.add_argument(
         "--check", action="store_true", help="only report drift (exit 1 if any)"
     )
+    reproduce = commands.add_parser(
+        "reproduce",
+        help="the long runs behind the published figures, into results/ (resumable)",
+    )
+    reproduce.add_argument(
+        "only", nargs="*", metavar="NN", help="notebook numbers (default: every experiment)"
+    )
+    reproduce.add_argument(
+        "--mnist-path", help="a local mnist.npz (Keras layout) to use first"
+    )
+    reproduce.add_argument(
+        "--smoke",
+        action="store_true",
+        help="an epoch on 2,000 images, into build/reproduce-smoke/ (tests the machinery)",
+    )
+    reproduce.add_argument(
+        "--fresh",
+        action="store_true",
+        help="forget an interrupted run's state and start over",
+    )
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -289,6 +310,12 @@ def main(argv=None):
         from tools import make_exercises
 
         return make_exercises.main(check=args.check)
+    if args.command == "reproduce":
+        from tools import reproduce
+
+        return reproduce.main(
+            only=args.only, mnist_path=args.mnist_path, smoke=args.smoke, fresh=args.fresh
+        )
     from tools import run_notebooks
 
     return run_notebooks.main(

@@ -8,6 +8,7 @@ table to ``build/summary.md``, and returns 1 if any notebook failed, naming the 
 import collections
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbconvert import HTMLExporter
 
-from tools import make_exercises
+from tools import make_exercises, readme_tables
 from tools.make_exercises import SOLUTIONS, dumps, stamp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,8 +232,11 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
             flush=True,
         )
         if store and not error:
-            stored = stamp(without_timing(notebook), "solutions", path.name)
+            record = run_record(path.stem, seconds, calibration, load, headlines(notebook))
+            stored = with_runtime(without_timing(notebook), record)
+            stored = stamp(stored, "solutions", path.name)
             path.write_text(dumps(stored), encoding="utf-8")
+            save_run_record(record)
             print(f"    stored full-mode outputs in {path.relative_to(ROOT)}")
         slowest = sorted(cell_seconds(notebook), reverse=True)[:5]
         timings.append(f"## {path.stem} ({seconds:.0f} s)\n")
@@ -251,6 +255,7 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
         )
     if store:
         make_exercises.main()  # the exercises follow the solutions they come from
+        readme_tables.update_readme()
     table = summary_table(rows, mode)
     print()
     print(table)
@@ -261,6 +266,65 @@ def main(full=False, only=None, mnist_path=None, store=False, timeout=1800):
     for row in failures:
         print(f"FAILED {row.name}: {row.error}")
     return 1 if failures else 0
+
+
+RUNTIME_PATTERN = re.compile(
+    r"Running the whole notebook (?:in full mode )?took\n.*?measured with\n`python3 workshop\.py run(?: --full)?`\)",
+    re.DOTALL,
+)
+
+
+def machine_description():
+    """The machine in words, without its name: CPUs and accelerators."""
+    from utils import config
+
+    with config.quiet_native_stderr():
+        lines, _ = config.environment_report()
+    devices = next((line for line in lines if line.startswith("Devices: ")), "Devices: ?")
+    devices = devices[len("Devices: "):]
+    return f"{os.cpu_count()} CPUs, " + ("no GPU" if devices == "CPU only" else devices)
+
+
+def run_record(name, seconds, calibration, load, found_headlines):
+    """Return the JSON row of a stored full-mode run of notebook ``name``."""
+    import datetime
+
+    return {
+        "key": name,
+        "seconds": round(seconds, 1),
+        "calibration_s": round(calibration, 2),
+        "load": load,
+        "headlines": found_headlines,
+        "machine": machine_description(),
+        "date": datetime.date.today().isoformat(),
+    }
+
+
+def save_run_record(record):
+    rows = readme_tables.load_rows(readme_tables.NOTEBOOK_RUNS, "notebooks")
+    rows[record["key"]] = record
+    readme_tables.save_rows(readme_tables.NOTEBOOK_RUNS, "notebooks", rows)
+
+
+def runtime_sentence(record):
+    """The header's sentence on how long the notebook took, written from the run itself."""
+    quiet = "quiet" if record["load"].startswith("quiet") else record["load"]
+    return (
+        f"Running the whole notebook in full mode took\n{record['seconds'] / 60:.1f} minutes "
+        f"({record['seconds']:.0f} s) on {record['machine']} ({quiet}), on {record['date']} "
+        f"(calibration {record['calibration_s']:.2f} s; measured with\n`python3 workshop.py run --full`)"
+    )
+
+
+def with_runtime(notebook, record):
+    """Rewrite the first cell's runtime sentence from ``record``; warn if it has none."""
+    first = notebook.cells[0]
+    source = first.source if isinstance(first.source, str) else "".join(first.source)
+    if not RUNTIME_PATTERN.search(source):
+        print(f"    note: no runtime sentence in the first cell of {record['key']}")
+        return notebook
+    first.source = RUNTIME_PATTERN.sub(lambda _: runtime_sentence(record), source, count=1)
+    return notebook
 
 
 Row = collections.namedtuple(

@@ -1,0 +1,158 @@
+"""`workshop.py reproduce`: the experiments run, resume after an interruption, and the
+README and notebooks show what the JSON holds."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from tools import experiments, readme_tables, reproduce
+from utils import reproductions
+
+
+class Interrupt(Exception):
+    pass
+
+
+class StopAfter(keras.callbacks.Callback):
+    """Raise Interrupt at the end of epoch ``epoch`` (1-based), like a Ctrl-C."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 == self.epoch:
+            raise Interrupt()
+
+
+def tiny_experiment(epochs=4):
+    def run(run, data):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8)])
+        model.compile(optimizer="adam", loss="mse")
+        x = np.random.default_rng(0).random((64, 8)).astype("float32")
+        run.fit(model, x, x, stage="train", epochs=epochs, batch_size=16,
+                evaluate=lambda m: float(m.evaluate(x, x, verbose=0)))
+        return {"value": float(model.evaluate(x, x, verbose=0)), "setup": "a tiny model"}
+
+    return experiments.Experiment(
+        key="99_tiny", title="tiny", metric="mse", better="lower", published=1.0,
+        source="nobody", epochs=lambda smoke: epochs, run=run,
+    )
+
+
+def test_an_interrupted_fit_resumes_from_its_last_epoch(tmp_path, capsys):
+    experiment = tiny_experiment()
+    run = reproduce.Run(experiment, tmp_path, smoke=True)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.ones((32, 8), "float32")
+    original_fit = model.fit
+
+    def fit_then_interrupt(*args, callbacks=(), **kwargs):
+        return original_fit(*args, callbacks=[*callbacks, StopAfter(2)], **kwargs)
+
+    model.fit = fit_then_interrupt
+    with pytest.raises(Interrupt):
+        run.fit(model, x, x, stage="train", epochs=4, batch_size=8)
+    assert run.state["epochs_done"] == 2
+    # A new process: a new Run reads the state, a new model is restored from the backup.
+    again = reproduce.Run(experiment, tmp_path, smoke=True)
+    assert again.resumed and again.state["epochs_done"] == 2
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8)])
+    model.compile(optimizer="adam", loss="mse")
+    capsys.readouterr()
+    again.fit(model, x, x, stage="train", epochs=4, batch_size=8)
+    printed = capsys.readouterr().out
+    assert "epoch 3/4" in printed and "epoch 4/4" in printed and "epoch 1/4" not in printed
+    assert again.state["epochs_done"] == 4
+    assert "elapsed" in printed and "remaining" in printed
+    # A finished stage is skipped and its weights are loaded.
+    weights = model.get_weights()
+    fresh = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8)])
+    fresh.compile(optimizer="adam", loss="mse")
+    reproduce.Run(experiment, tmp_path, smoke=True).fit(fresh, x, x, stage="train", epochs=4)
+    for got, want in zip(fresh.get_weights(), weights):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_a_run_writes_a_row_with_everything_the_table_needs(tmp_path):
+    row = reproduce.run_experiment(tiny_experiment(), data=None, smoke=True, state_dir=tmp_path)
+    for field in ("metric", "ours", "published", "source", "setup", "epochs", "wall_s", "machine",
+                  "backend", "calibration_s", "load", "command", "date", "curve"):
+        assert field in row
+    assert row["epochs"] == 4 and len(row["curve"]) == 4
+    assert row["beaten"] == (row["ours"] < 1.0)
+    assert not (tmp_path / "99_tiny").exists()  # finished: its state is gone
+    rows = {row["key"]: row}
+    reproduce.write_results(rows, tmp_path)
+    saved = json.loads((tmp_path / "reproductions.json").read_text())["reproductions"]
+    assert saved == [json.loads(json.dumps(row))]
+    assert "| 99 | tiny | mse |" in (tmp_path / "README.md").read_text()
+    assert (tmp_path / "reproductions.png").stat().st_size > 1000
+
+
+def test_select_names_the_notebooks_that_have_a_reproduction():
+    assert [e.key for e in experiments.select(["05"])] == ["05_vae"]
+    assert len(experiments.select(None)) == len(experiments.EXPERIMENTS)
+    with pytest.raises(SystemExit, match="Expected notebook numbers with a reproduction: .*Received: 42"):
+        experiments.select(["42"])
+
+
+def test_every_experiment_runs_in_smoke_mode(tmp_path, monkeypatch):
+    monkeypatch.setattr(reproduce, "SMOKE", tmp_path)
+    assert reproduce.main(smoke=True) == 0
+    rows = readme_tables.load_rows(tmp_path / "reproductions.json", "reproductions")
+    assert sorted(rows) == sorted(e.key for e in experiments.EXPERIMENTS)
+    for row in rows.values():
+        assert np.isfinite(row["ours"])
+
+
+def test_the_readme_tables_are_generated_from_the_json():
+    text = readme_tables.README.read_text(encoding="utf-8")
+    expected = readme_tables.readme_text(
+        text,
+        readme_tables.load_rows(readme_tables.NOTEBOOK_RUNS, "notebooks"),
+        readme_tables.load_rows(readme_tables.REPRODUCTIONS, "reproductions"),
+    )
+    assert text == expected, "README.md's tables differ from results/*.json: run tools.readme_tables.update_readme()"
+
+
+def test_notebook_table_marks_what_is_over_budget():
+    rows = {
+        "01_a": {"key": "01_a", "seconds": 200.0, "calibration_s": 0.5, "load": "quiet: others 2%",
+                 "headlines": ["x = 1"], "machine": "2 CPUs, no GPU", "date": "2026-11-30"},
+        "02_b": {"key": "02_b", "seconds": 250.0, "calibration_s": 0.5, "load": "BUSY: other processes used 40% of the CPUs",
+                 "headlines": [], "machine": "2 CPUs, no GPU", "date": "2026-11-30"},
+    }
+    lines = readme_tables.notebook_lines(rows)
+    assert "| 01_a | 200 s | yes |" in lines[2] and "| 02_b | 250 s | **no** |" in lines[3]
+    assert lines[-1].startswith("| all 2 | 450 s (7.5 min) | yes") and "1 of 2 timed while the machine was busy" in lines[-1]
+
+
+def test_compare_shows_the_run_the_reproduction_and_the_published_figure(tmp_path, capsys):
+    path = tmp_path / "reproductions.json"
+    assert reproductions.compare("05_vae", 106.0, "2 epochs", path=path) is None
+    assert "no stored reproduction of 05_vae yet" in capsys.readouterr().out
+    row = {"key": "05_vae", "title": "VAE", "metric": "test loss per image (nats)", "better": "lower",
+           "ours": 101.5, "published": 105.0, "source": "pytorch/examples", "epochs": 10, "wall_s": 120,
+           "machine": "2 CPUs, no GPU", "date": "2026-11-30", "setup": "784-400-20"}
+    path.write_text(json.dumps({"reproductions": [row]}))
+    assert reproductions.compare("05_vae", 106.0, "2 epochs", path=path) == row
+    printed = capsys.readouterr().out
+    assert "this notebook, just now" in printed and "106" in printed and "2 epochs" in printed
+    assert "stored reproduction" in printed and "101.5" in printed
+    assert "published" in printed and "105" in printed and "pytorch/examples" in printed
+
+
+def test_compare_rejects_bad_input(tmp_path):
+    with pytest.raises(ValueError, match="Expected `now`"):
+        reproductions.compare("05_vae", float("nan"), "x", path=tmp_path / "none.json")
+    with pytest.raises(TypeError, match="Expected `key`"):
+        reproductions.stored_reproduction(5, path=tmp_path / "none.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(ValueError, match="Expected broken.json as written by `workshop.py reproduce`"):
+        reproductions.stored_reproduction("05_vae", path=broken)
