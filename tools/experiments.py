@@ -205,6 +205,67 @@ CONV_DENOISER = Experiment(
 )
 
 
+# --- 04: k-sparse autoencoder, Makhzani & Frey 2013 ------------------------------------------
+K_SPARSE_EPOCHS = 150
+K_SPARSE_K = 25
+K_SPARSE_ALPHA = 3  # codes for the probe keep alpha * k units, as Makhzani & Frey encode
+
+
+def k_sparse_stages(k, epochs, start_k=300):
+    """One k per epoch: from start_k down to k over the first quarter of the epochs, then k."""
+    ramp = max(1, epochs // 4)
+    return [max(k, round(start_k - (start_k - k) * epoch / ramp)) if epoch < ramp else k for epoch in range(epochs)]
+
+
+def run_k_sparse(run, data):
+    import keras
+
+    from utils import layers, probes
+
+    epochs, batch, units = pick(run.smoke, K_SPARSE_EPOCHS, 2), 128, 1000
+    x_train, y_train, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(784,))
+    centred = keras.layers.Normalization(mean=x_train.mean(axis=0), variance=np.ones(784))(inputs)
+    encoder = keras.layers.Dense(units, name="encoder")
+    decoder = keras.layers.Dense(784, activation="sigmoid", name="decoder")
+    linear_codes = encoder(centred)
+    schedule = k_sparse_stages(K_SPARSE_K, epochs)
+    optimizer = cosine_adam(1e-3, epochs, math.ceil(len(x_train) / batch))
+    for epoch, k in enumerate(schedule):
+        stage = keras.Model(inputs, decoder(layers.KSparse(min(k, units))(linear_codes)))
+        stage.compile(optimizer=optimizer, loss="binary_crossentropy")
+        run.fit(stage, x_train, x_train, stage=f"epoch_{epoch + 1:03d}", epochs=1, batch_size=batch, shuffle=True)
+    probe_k = K_SPARSE_ALPHA * K_SPARSE_K
+    features = keras.Model(inputs, layers.KSparse(probe_k)(linear_codes))
+    train_codes = features.predict(x_train, batch_size=1000, verbose=0)
+    test_codes = features.predict(x_test, batch_size=1000, verbose=0)
+    probe_epochs = pick(run.smoke, 50, 2)
+    error = probes.linear_probe_error(train_codes, y_train, test_codes, y_test, epochs=probe_epochs)
+    run.point(error)
+    return {
+        "value": error,
+        "setup": (
+            f"784-{units} linear units, KSparse(k) with k from 300 down to {K_SPARSE_K} over the first "
+            f"quarter, sigmoid decoder, binary cross-entropy on centred inputs; Adam 1e-3 with cosine "
+            f"decay, batch {batch}, {epochs} epochs on {len(x_train):,} images; probe: softmax on "
+            f"the codes with {probe_k} = {K_SPARSE_ALPHA}k units kept, {probe_epochs} epochs"
+        ),
+    }
+
+
+K_SPARSE = Experiment(
+    key="04_k_sparse",
+    title="k-sparse autoencoder, k = 25, 1000 units",
+    metric="linear-probe test error (%)",
+    better="lower",
+    published=1.35,
+    source="Makhzani & Frey 2013 (k-Sparse Autoencoders), Table 1, k = 25",
+    epochs=lambda smoke: pick(smoke, K_SPARSE_EPOCHS, 2),
+    run=run_k_sparse,
+)
+
+
 # --- 05: VAE 784-400-20, pytorch/examples ---------------------------------------------------
 VAE_EPOCHS = 10
 IS_SAMPLES = 1000
@@ -216,6 +277,7 @@ def importance_sampled_log_likelihood(vae, x, samples, seed=0, batch_size=100):
     log p(x) ~ log mean_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x), with Bernoulli p(x|z)
     evaluated on the grey levels (Burda et al. 2016, eq. 8, with the VAE's own q).
     """
+    from keras import ops
     from scipy.special import logsumexp
 
     rng = np.random.default_rng(seed)
@@ -230,9 +292,16 @@ def importance_sampled_log_likelihood(vae, x, samples, seed=0, batch_size=100):
         log_prior = -0.5 * np.sum(z**2 + np.log(2 * np.pi), axis=-1)
         probabilities = vae.decoder.predict(z.reshape(-1, z.shape[-1]).astype("float32"),
                                             batch_size=10000, verbose=0)
-        probabilities = np.clip(probabilities.astype("float64"), 1e-7, 1 - 1e-7).reshape(samples, len(images), -1)
-        log_likelihood = np.sum(images * np.log(probabilities) + (1 - images) * np.log1p(-probabilities), axis=-1)
+        # The Bernoulli log-likelihood of every (sample, image) pair: 784 terms each, in
+        # float32 through keras.ops (multi-threaded); the sums are then float64.
+        probabilities = ops.clip(ops.reshape(probabilities, (samples, len(images), -1)), 1e-7, 1 - 1e-7)
+        pixels = ops.convert_to_tensor(images)
+        terms = pixels * ops.log(probabilities) + (1 - pixels) * ops.log1p(-probabilities)
+        log_likelihood = ops.convert_to_numpy(ops.sum(terms, axis=-1)).astype("float64")
         estimates.append(logsumexp(log_likelihood + log_prior - log_q, axis=0) - np.log(samples))
+        done = first + len(images)
+        if done % (20 * batch_size) == 0 or done == len(x):
+            print(f"  importance sampling: {done:,} of {len(x):,} test images", flush=True)
     return float(np.mean(np.concatenate(estimates)))
 
 
@@ -353,7 +422,85 @@ ONE_CLASS = Experiment(
 )
 
 
-EXPERIMENTS = [DEEP_AUTOENCODER, CONV_AUTOENCODER, CONV_DENOISER, VAE_EXPERIMENT, ONE_CLASS]
+# --- 08: semi-supervised MNIST with 100 labels, Kingma et al. 2014 (the moonshot) -----------
+SEMI_AE_EPOCHS = 20
+SEMI_CLASSIFIER_EPOCHS = 8
+
+
+def run_semi_supervised(run, data):
+    import keras
+    from sklearn.semi_supervised import LabelSpreading
+
+    from utils import data as data_module
+
+    ae_epochs, classifier_epochs = pick(run.smoke, SEMI_AE_EPOCHS, 1), pick(run.smoke, SEMI_CLASSIFIER_EPOCHS, 1)
+    x_train, y_train, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
+    positions, labels = data_module.few_labels(np.arange(len(x_train)), y_train, 10 if not run.smoke else 2, seed=0)
+    # 1. A convolutional autoencoder on all training images, labels unused.
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(inputs)
+    x = keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(x)
+    code = keras.layers.Dense(32, name="code")(keras.layers.Flatten()(x))
+    x = keras.layers.Reshape((7, 7, 64))(keras.layers.Dense(7 * 7 * 64, activation="relu")(code))
+    x = keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")(x)
+    outputs = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(x)
+    autoencoder = keras.Model(inputs, outputs)
+    autoencoder.compile(optimizer=cosine_adam(1e-3, ae_epochs, math.ceil(len(x_train) / 128)), loss="binary_crossentropy")
+    run.fit(autoencoder, x_train, x_train, stage="autoencoder", epochs=ae_epochs, batch_size=128, shuffle=True)
+    codes = keras.Model(inputs, code).predict(x_train, batch_size=1000, verbose=0)
+    codes = (codes - codes.mean(axis=0)) / (codes.std(axis=0) + 1e-6)
+    # 2. Spread the 100 labels over the neighbour graph of the codes.
+    seeds = np.full(len(x_train), -1)
+    seeds[positions] = labels
+    spreading = LabelSpreading(kernel="knn", n_neighbors=10, alpha=0.99, max_iter=100).fit(codes, seeds)
+    spread = spreading.transduction_
+    spread_error = 100 * float(np.mean(spread != y_train))
+    print(f"  labels spread to {len(x_train):,} training images: {spread_error:.2f} % wrong", flush=True)
+    # 3. A small CNN trained on the spread labels.
+    keras.utils.set_random_seed(1)
+    classifier = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.Flatten(), keras.layers.Dropout(0.5), keras.layers.Dense(10, activation="softmax"),
+    ])
+    classifier.compile(optimizer=cosine_adam(1e-3, classifier_epochs, math.ceil(len(x_train) / 128)),
+                       loss="sparse_categorical_crossentropy")
+
+    def test_error(model):
+        return 100 * float(np.mean(np.argmax(model.predict(x_test, batch_size=1000, verbose=0), axis=1) != y_test))
+
+    run.fit(classifier, x_train, spread, stage="classifier", epochs=classifier_epochs, batch_size=128,
+            shuffle=True, evaluate=test_error, every=2)
+    return {
+        "value": test_error(classifier),
+        "spread_label_error": spread_error,
+        "setup": (
+            f"10 labels per digit (seed 0); conv AE (code 32) {ae_epochs} epochs on all {len(x_train):,} "
+            f"training images; LabelSpreading (scikit-learn, 10-NN graph of the codes) gives "
+            f"{spread_error:.2f} % wrong labels; a small CNN trained {classifier_epochs} epochs on them"
+        ),
+    }
+
+
+SEMI_SUPERVISED = Experiment(
+    key="08_semi_supervised",
+    title="semi-supervised MNIST, 100 labels (moonshot)",
+    metric="test error (%)",
+    better="lower",
+    published=3.33,
+    source="Kingma et al. 2014 (Semi-Supervised Learning with Deep Generative Models), Table 1, M1+M2",
+    epochs=lambda smoke: pick(smoke, SEMI_AE_EPOCHS + SEMI_CLASSIFIER_EPOCHS, 2),
+    run=run_semi_supervised,
+    shape="channels",
+    moonshot=True,
+)
+
+
+EXPERIMENTS = [
+    DEEP_AUTOENCODER, CONV_AUTOENCODER, CONV_DENOISER, K_SPARSE, VAE_EXPERIMENT, ONE_CLASS, SEMI_SUPERVISED,
+]
 
 
 def select(only=None):

@@ -106,12 +106,16 @@ class Run:
 
         ``evaluate``: optional callable(model) -> the experiment's metric, recorded as a
         curve point every ``every`` epochs and after the last one.
-        Returns the model (trained, or with the stage's saved weights loaded).
+        Returns the model (trained, or with the stage's saved weights loaded). A finished
+        stage whose weights were dropped, because a later stage finished after it, is
+        skipped: the later stage's weights are loaded when its turn comes.
         """
         import keras
 
         weights = self.folder / f"{stage}.weights.h5"
-        if self.done(stage) and weights.exists():
+        if self.done(stage) and not weights.exists():
+            return model  # a later stage, trained on from this one, holds the weights
+        if self.done(stage):
             if model.optimizer is not None and not model.optimizer.built:
                 model.optimizer.build(model.trainable_variables)  # its state is in the file too
             model.load_weights(weights)
@@ -134,6 +138,11 @@ class Run:
         model.save_weights(partial)
         os.replace(partial, weights)
         self.finish(stage, {"epochs": epochs})
+        # Stages run in order, each from where the one before stopped (or on a model of its
+        # own, whose result is recorded): only the newest weights are needed to resume.
+        for older in self.folder.glob("*.weights.h5"):
+            if older != weights:
+                older.unlink()
         return model
 
 
