@@ -191,3 +191,39 @@ def test_a_backend_layer_is_built_over_venv_then_reused(tmp_path, monkeypatch):
     (tmp_path / "requirements.txt").write_text("keras==3.15.2\n")  # .venv changed
     assert workshop.ensure_backend_environment("jax") == str(python)
     assert len(calls) == 3 and "--clear" in calls[0]
+
+
+def test_a_stored_run_writes_its_own_runtime_sentence_and_row(tmp_path, monkeypatch):
+    import nbformat
+
+    from tools import readme_tables, run_notebooks
+
+    header = (
+        "# 03 · Title\n\n**Time:** about 45 minutes. Running the whole notebook took\n"
+        "3.9 minutes (236 s) on a 2-core CPU in full mode (measured with\n"
+        "`python3 workshop.py run`); a GPU is not needed.\n"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(header)])
+    monkeypatch.setattr(run_notebooks, "machine_description", lambda: "2 CPUs, no GPU")
+    record = run_notebooks.run_record("03_x", 185.26, 0.517, "quiet: others 3%", ["h = 1"])
+    text = run_notebooks.with_runtime(notebook, record).cells[0].source
+    assert "3.1 minutes (185 s) on 2 CPUs, no GPU (quiet)" in text
+    assert "236 s" not in text and text.endswith("a GPU is not needed.\n")
+    # Running it again replaces the generated sentence itself.
+    record["seconds"] = 200.0
+    again = run_notebooks.with_runtime(notebook, record).cells[0].source
+    assert "3.3 minutes (200 s)" in again and again.count("Running the whole notebook") == 1
+    monkeypatch.setattr(readme_tables, "NOTEBOOK_RUNS", tmp_path / "notebooks.json")
+    run_notebooks.save_run_record(record)
+    assert readme_tables.load_rows(tmp_path / "notebooks.json", "notebooks") == {"03_x": record}
+
+
+def test_every_solution_has_a_runtime_sentence_the_runner_can_rewrite():
+    import nbformat
+
+    from tools import run_notebooks
+    from tools.make_exercises import SOLUTIONS
+
+    for path in sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb")):
+        first = nbformat.read(path, as_version=4).cells[0].source
+        assert run_notebooks.RUNTIME_PATTERN.search(first), path.name

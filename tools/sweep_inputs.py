@@ -62,6 +62,8 @@ os.environ["WORKSHOP_FAST"] = "1"
 if os.getcwd() not in sys.path:
     sys.path.insert(0, os.getcwd())
 
+import json
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -2515,6 +2517,43 @@ def specs_saving():
         "model", [_tied_save_bad(lambda model, path: saving.save_model(model, path))]
     )
     return [spec]
+
+
+def specs_reproductions():
+    reproductions = importlib.import_module("utils.reproductions")
+    row = {
+        "key": "05_vae", "title": "VAE", "metric": "loss", "better": "lower", "ours": 1.0,
+        "published": 2.0, "source": "paper", "epochs": 1, "wall_s": 1.0,
+        "machine": "2 CPUs", "date": "2026-11-30", "setup": "a model",
+    }
+
+    def results_file(ctx, text=None):
+        path = ctx.tmp / "reproductions.json"
+        path.write_text(text if text is not None else json.dumps({"reproductions": [row]}))
+        return str(path)
+
+    def broken(text):
+        return Bad(f"broken-file:{text[:12]}", update=lambda kw, ctx: {**kw, "path": results_file(ctx, text)})
+
+    broken_files = [broken("{not json"), broken('{"rows": []}'), broken('{"reproductions": [1]}')]
+    stored = Spec(
+        "reproductions",
+        "stored_reproduction",
+        lambda ctx: {"key": "05_vae", "path": results_file(ctx)},
+        check=lambda result, ctx: (result == row, "the stored row"),
+    )
+    stored.add("key", [const("None", None), const("int", 5)])
+    stored.add("path", broken_files)
+    compare = Spec(
+        "reproductions",
+        "compare",
+        lambda ctx: {"key": "05_vae", "now": 1.5, "now_setup": "2 epochs", "path": results_file(ctx)},
+    )
+    compare.add("key", [const("None", None), const("list", ["05_vae"])])
+    compare.add("now", [const("NaN", float("nan")), const("inf", float("inf")), const("string", "1.5"), const("None", None)])
+    compare.add("now_setup", [const("int", 2), const("None", None)])
+    compare.add("path", broken_files)
+    return [stored, compare]
 
 
 def discover_modules():
