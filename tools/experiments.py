@@ -159,7 +159,7 @@ def run_conv_autoencoder(run, data):
 
 CONV_AUTOENCODER = Experiment(
     key="02_conv_autoencoder",
-    title="conv autoencoder (keras-io)",
+    title="conv autoencoder against keras-io",
     metric="test binary cross-entropy",
     better="lower",
     published=0.0622,
@@ -205,7 +205,7 @@ def run_conv_denoiser(run, data):
 
 CONV_DENOISER = Experiment(
     key="03_conv_denoiser",
-    title="conv denoiser, noise factor 0.4 (keras-io)",
+    title="conv denoiser against keras-io, noise factor 0.4",
     metric="test binary cross-entropy",
     better="lower",
     published=0.0839,
