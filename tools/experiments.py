@@ -51,13 +51,13 @@ def binary_cross_entropy(x, x_hat):
 
 
 # --- 01: deep autoencoder, Hinton & Salakhutdinov 2006 --------------------------------------
-DEEP_EPOCHS = 60
+DEEP_EPOCHS = 50
 
 
 def run_deep_autoencoder(run, data):
     import keras
 
-    epochs, batch = pick(run.smoke, DEEP_EPOCHS, 1), 128
+    epochs, batch = pick(run.smoke, DEEP_EPOCHS, 1), 256
     x_train, x_test = data.x_train, data.x_test
     keras.utils.set_random_seed(5)
     inputs = keras.Input(shape=(784,))
