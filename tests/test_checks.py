@@ -136,3 +136,66 @@ def test_solution_regions_parse_and_reject_broken_markers():
     ]:
         with pytest.raises(ValueError, match="Expected # (END|BEGIN) SOLUTION"):
             checks.solution_regions(broken)
+
+
+# ---- The framework as a learner meets it (hints in levels, not attempted, summary) -------
+
+import json as _json
+import re as _re
+from collections import Counter
+from pathlib import Path as _Path
+
+_SOLUTIONS = sorted((_Path(__file__).resolve().parents[1] / "solutions").glob("*.ipynb"))
+
+
+def _regions():
+    for path in _SOLUTIONS:
+        for cell in _json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for item in checks.solution_regions("".join(cell["source"])):
+                if isinstance(item, dict):
+                    yield path.name[:2], item
+
+
+def test_a_todo_left_is_not_attempted_in_one_line_not_wrong():
+    def unfinished(num_inputs, num_hidden):
+        raise NotImplementedError("q1 is not done yet")
+
+    question = checks.Question("xx", "q1", lambda f: f(5, 3), "a nudge")
+    with pytest.raises(checks.NotAttempted) as raised:
+        question(unfinished)
+    lines = raised.value._render_traceback_()
+    assert len(lines) == 1 and "q1 not attempted yet" in lines[0]
+    assert not question.attempted and not question.passed
+
+
+def test_hints_come_in_levels_and_every_suggested_command_works(capsys):
+    question = checks.Question("xx", "q1", lambda a: checks.expect(a == 1, "no"), ["nudge", "more"])
+    question(2)
+    printed = capsys.readouterr().out
+    assert "Hint: nudge" in printed and "more" not in printed.replace("stronger", "")
+    commands = _re.findall(r"check\.q1\.(\w+)\((\d*)\)", printed)
+    assert ("hint", "2") in commands and ("solution", "") in commands
+    question.hint(2)
+    assert "Hint 2 of 2 for q1: more" in capsys.readouterr().out
+    question.hint(5)
+    assert "No stronger hint" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="Expected a hint level of 1 or more"):
+        question.hint(0)
+    with pytest.raises(ValueError, match="Expected a hint string"):
+        checks.Question("xx", "q9", lambda a: None, [])
+
+
+def test_summary_shows_attempted_passed_and_hints(capsys):
+    checks.QUESTIONS.pop("yy", None)
+    first = checks.Question("yy", "q1", lambda a: checks.expect(a == 1, "no"), ["n", "m"])
+    checks.Question("yy", "q2", lambda a: None, "n")
+    first(2)
+    first(1)
+    capsys.readouterr()
+    assert checks.summary("yy") is None
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[1].split() == ["q1", "yes", checks.PASS_MARK, "1"]
+    assert rows[2].split() == ["q2", "no", "0"]
+    assert rows[-1] == "1 of 2 passed."
+    with pytest.raises(ValueError, match="Expected the number of a notebook"):
+        checks.summary("zz")

@@ -2,8 +2,9 @@
 
 Each notebook has a module here (``nb00``, ...) defining its questions. A question checks
 the behaviour of the answer (shapes, parameter counts, values on fixed data, properties of
-the output), never the text of the learner's code. ``q1.hint()`` prints the hint again and
-``q1.solution()`` prints the solution code, read from the solution notebook.
+the output), never the text of the learner's code. ``check.q1.hint()`` prints a nudge,
+``check.q1.hint(2)`` a stronger hint, ``check.q1.solution()`` the solution code, read from
+the solution notebook, and ``check.summary()`` a table of the notebook's questions.
 
 In a solution notebook, the code of question N sits between two marker lines::
 
@@ -28,6 +29,7 @@ BEGIN = re.compile(
 END = re.compile(r"^\s*# END SOLUTION\s*$")
 PASS_MARK = "✅"
 FAIL_MARK = "❌"
+TODO_MARK = "⏸"
 
 
 class Wrong(Exception):
@@ -74,6 +76,21 @@ def solution_regions(source):
     return items
 
 
+class NotAttempted(NotImplementedError):
+    """Raised by ``check.qN(...)`` when the learner's TODO still raises ``NotImplementedError``.
+
+    IPython shows an exception through its ``_render_traceback_`` method when it has one, so
+    the learner sees one line, not a traceback through the checking code, and "Run All"
+    stops at this check.
+    """
+
+    def _render_traceback_(self):
+        return [f"{TODO_MARK} {self}"]
+
+
+QUESTIONS = {}  # notebook number -> its Questions in order, for summary()
+
+
 class Question:
     """One checked exercise of a notebook.
 
@@ -82,19 +99,37 @@ class Question:
         name: str, ``"q1"``, ``"q2"``, ...
         check: function taking the learner's answer; raises ``Wrong(message)`` when it is
             wrong and returns a short success message otherwise.
-        hint: str, shown with a wrong answer and by ``hint()``.
+        hint: str or list of str, the hints from a nudge to a strong one; the first is shown
+            with a wrong answer, ``hint(2)`` shows the second. None of them is the code:
+            ``solution()`` prints that.
+
+    The learner reaches a question as ``check.qN`` (each notebook imports its checks as
+    ``check``), so every command a message suggests is spelled that way.
     """
 
     def __init__(self, notebook, name, check, hint):
-        self.notebook, self.name, self.check, self.hint_text = (
-            notebook,
-            name,
-            check,
-            hint,
-        )
+        hints = [hint] if isinstance(hint, str) else list(hint)
+        if not hints or not all(isinstance(h, str) and h for h in hints):
+            raise ValueError(
+                f"Expected a hint string or a list of them for {name}. Received: {hint!r}"
+            )
+        self.notebook, self.name, self.check, self.hints = notebook, name, check, hints
+        self.hint_text = hints[0]
+        self.attempted = self.passed = False
+        self.hints_used = 0
+        QUESTIONS.setdefault(notebook, []).append(self)
+
+    @property
+    def command(self):
+        """How the learner types this question: ``check.q1``."""
+        return f"check.{self.name}"
 
     def evaluate(self, *answer):
-        """Return (passed, message) without printing."""
+        """Return (passed, message) without printing.
+
+        Raises:
+            NotImplementedError: when the learner's code still raises it (a TODO left).
+        """
         try:
             message = self.check(*answer)
         except Wrong as wrong:
@@ -106,24 +141,86 @@ class Question:
         return True, message or "correct"
 
     def __call__(self, *answer):
-        """Check an answer and print the verdict (and the hint when it is wrong)."""
-        passed, message = self.evaluate(*answer)
+        """Check an answer and print the verdict (and the first hint when it is wrong).
+
+        Raises:
+            NotAttempted: when the answer's TODO still raises ``NotImplementedError``.
+        """
+        try:
+            passed, message = self.evaluate(*answer)
+        except NotImplementedError:
+            raise NotAttempted(
+                f"{self.name} not attempted yet: write your code in place of the TODO above, "
+                "run that cell, then this one."
+            ) from None
+        self.attempted = True
+        self.passed = self.passed or passed
         if passed:
             print(f"{PASS_MARK} {self.name} passed: {message}")
-        else:
-            print(f"{FAIL_MARK} {self.name} not yet: {message}")
-            print(f"   Hint: {self.hint_text}")
-            print(
-                f"   (Run {self.name}.hint() again or {self.name}.solution() to see the answer.)"
-            )
+            return
+        self.hints_used = max(self.hints_used, 1)
+        print(f"{FAIL_MARK} {self.name} not yet: {message}")
+        print(f"   Hint: {self.hints[0]}")
+        more = f"{self.command}.hint(2) for a stronger hint, " if len(self.hints) > 1 else ""
+        print(f"   ({more}{self.command}.solution() for the answer.)")
 
-    def hint(self):
-        """Print the hint."""
-        print(f"Hint for {self.name}: {self.hint_text}")
+    def hint(self, level=1):
+        """Print hint number ``level`` (1 is a nudge; higher levels say more).
+
+        Raises:
+            ValueError: when ``level`` is not a positive whole number.
+        """
+        if isinstance(level, bool) or not isinstance(level, int) or level < 1:
+            raise ValueError(
+                f"Expected a hint level of 1 or more. Received: {level!r}"
+            )
+        shown = min(level, len(self.hints))
+        self.hints_used = max(self.hints_used, shown)
+        print(f"Hint {shown} of {len(self.hints)} for {self.name}: {self.hints[shown - 1]}")
+        if level > len(self.hints):
+            print(f"   (No stronger hint: {self.command}.solution() prints the code.)")
+        elif level < len(self.hints):
+            print(f"   ({self.command}.hint({level + 1}) says more.)")
 
     def solution(self):
         """Print the solution code, read from this notebook's solution notebook."""
+        self.hints_used = len(self.hints) + 1
         print(solution_code(self.notebook, self.name))
+
+
+def summary(notebook):
+    """Print a table of ``notebook``'s questions: attempted, passed, hints used.
+
+    Args:
+        notebook: str, the notebook's number such as ``"00"``.
+    Returns:
+        None: the table is printed (a returned table would show a second time).
+    Raises:
+        ValueError: when no questions are defined for ``notebook``.
+    """
+    import pandas as pd
+
+    questions = QUESTIONS.get(notebook)
+    if not questions:
+        raise ValueError(
+            f"Expected the number of a notebook with checks, such as '00'. Received: {notebook!r}"
+        )
+    table = pd.DataFrame(
+        [
+            {
+                "question": q.name,
+                "attempted": "yes" if q.attempted else "no",
+                "passed": PASS_MARK if q.passed else ("" if not q.attempted else FAIL_MARK),
+                "hints used": (
+                    "solution" if q.hints_used > len(q.hints) else str(q.hints_used)
+                ),
+            }
+            for q in questions
+        ]
+    )
+    passed = sum(q.passed for q in questions)
+    print(table.to_string(index=False))
+    print(f"{passed} of {len(questions)} passed.")
 
 
 def solution_code(notebook, question, solutions_dir=None):

@@ -240,3 +240,10 @@ q6 = Question(
     _check_curved_surface,
     "whatever its weights, what set of points can a linear 2-unit decoder produce?",
 )
+
+
+def summary():
+    """Print a table of notebook 00's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("00")

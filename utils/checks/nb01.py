@@ -175,3 +175,10 @@ q4 = Question(
     _check_overcomplete,
     "look at the noise row: what does a network that copies any input learn about digits?",
 )
+
+
+def summary():
+    """Print a table of notebook 01's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("01")

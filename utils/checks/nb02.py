@@ -354,3 +354,10 @@ q6 = Question(
     "footprints placed every 2 pixels cover the output evenly when the footprint's "
     "width is a multiple of 2.",
 )
+
+
+def summary():
+    """Print a table of notebook 02's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("02")

@@ -327,3 +327,10 @@ q6 = Question(
     _check_paste,
     "hole is 1 in the hole and 0 elsewhere: corrupted * (1 - hole) + x_hat * hole.",
 )
+
+
+def summary():
+    """Print a table of notebook 03's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("03")

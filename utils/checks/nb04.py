@@ -360,3 +360,10 @@ q6 = Question(
     "that is never among the k largest?",
 )
 
+
+
+def summary():
+    """Print a table of notebook 04's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("04")

@@ -356,3 +356,10 @@ q6 = Question(
     "the loss is reconstruction + β · KL: which term gains weight as β grows, and "
     "what does the KL term want the codes to look like?",
 )
+
+
+def summary():
+    """Print a table of notebook 05's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("05")

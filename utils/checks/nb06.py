@@ -296,3 +296,10 @@ q6 = Question(
     _check_cosine,
     "vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query)).",
 )
+
+
+def summary():
+    """Print a table of notebook 06's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("06")

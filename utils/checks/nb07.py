@@ -339,3 +339,10 @@ q7 = Question(
     "what does a network with more hidden units than pixels, and no bottleneck, "
     "do to an image of a digit it has never seen?",
 )
+
+
+def summary():
+    """Print a table of notebook 07's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("07")

@@ -371,3 +371,10 @@ q7 = Question(
     "draw two different 100-label subsets and train the same method on each: how far "
     "apart can the test errors be?",
 )
+
+
+def summary():
+    """Print a table of notebook 08's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("08")

@@ -420,3 +420,10 @@ q9 = Question(
 )
 
 __all__ = ["Wrong", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9"]
+
+
+def summary():
+    """Print a table of notebook 09's questions: attempted, passed, hints used."""
+    from utils.checks import summary as table
+
+    table("09")
