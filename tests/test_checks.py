@@ -13,9 +13,101 @@ from utils import checks, layers
 from utils.checks import nb00
 
 
+class SolutionTranspose(keras.layers.Layer):
+    """The notebook's solution of q1, to derive the typical wrong layers from."""
+
+    def __init__(self, tied_to, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.tied_to = tied_to
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(
+            name="bias", shape=(self.tied_to.kernel.shape[0],), initializer="zeros"
+        )
+
+    def call(self, inputs):
+        kernel = keras.ops.transpose(self.tied_to.kernel)
+        return self.activation(keras.ops.matmul(inputs, kernel) + self.bias)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "tied_to": keras.saving.serialize_keras_object(self.tied_to),
+            "activation": keras.activations.serialize(self.activation),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["tied_to"] = keras.saving.deserialize_keras_object(config["tied_to"])
+        return cls(**config)
+
+
+class BiasSizedByInputs(SolutionTranspose):
+    """A typical bug: the bias sized by the layer's inputs (m), not its outputs (n)."""
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(name="bias", shape=(input_shape[-1],))
+
+
+class OwnKernel(SolutionTranspose):
+    """Untied: a kernel of its own, initialised as a copy of the Dense kernel."""
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=tuple(reversed(self.tied_to.kernel.shape)),
+            initializer=keras.initializers.Constant(
+                keras.ops.convert_to_numpy(self.tied_to.kernel).T
+            ),
+        )
+
+    def call(self, inputs):
+        return self.activation(keras.ops.matmul(inputs, self.kernel) + self.bias)
+
+
+class NoTranspose(SolutionTranspose):
+    def call(self, inputs):
+        return self.activation(keras.ops.matmul(inputs, self.tied_to.kernel) + self.bias)
+
+
+class NoActivation(SolutionTranspose):
+    def call(self, inputs):
+        kernel = keras.ops.transpose(self.tied_to.kernel)
+        return keras.ops.matmul(inputs, kernel) + self.bias
+
+
+class NoBias(SolutionTranspose):
+    def call(self, inputs):
+        kernel = keras.ops.transpose(self.tied_to.kernel)
+        return self.activation(keras.ops.matmul(inputs, kernel))
+
+
+class FrozenKernel(SolutionTranspose):
+    """The kernel read through stop_gradient: the decoder's gradient never reaches it."""
+
+    def call(self, inputs):
+        kernel = keras.ops.stop_gradient(keras.ops.transpose(self.tied_to.kernel))
+        return self.activation(keras.ops.matmul(inputs, kernel) + self.bias)
+
+
+class ConfigWithoutTie(SolutionTranspose):
+    def get_config(self):
+        return {**keras.layers.Layer.get_config(self), "activation": "sigmoid"}
+
+
+class ConfigWithoutActivation(SolutionTranspose):
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activation")
+        return config
+
+
 def untied_autoencoder(num_inputs, num_hidden):
     inputs = keras.Input((num_inputs,))
-    codes = keras.layers.Dense(num_hidden, activation="sigmoid")(inputs)
+    codes = keras.layers.Dense(num_hidden, activation="sigmoid", name="encoder")(inputs)
     return keras.Model(
         inputs, keras.layers.Dense(num_inputs, activation="sigmoid")(codes)
     )
@@ -23,14 +115,21 @@ def untied_autoencoder(num_inputs, num_hidden):
 
 def tied_with_linear_output(num_inputs, num_hidden):
     inputs = keras.Input((num_inputs,))
-    encoder = keras.layers.Dense(num_hidden, activation="sigmoid")
-    return keras.Model(inputs, layers.DenseTranspose(encoder)(encoder(inputs)))
+    encoder = keras.layers.Dense(num_hidden, activation="sigmoid", name="encoder")
+    return keras.Model(inputs, SolutionTranspose(encoder)(encoder(inputs)))
 
 
 def tied_hard_coded(num_inputs, num_hidden):
     inputs = keras.Input((num_inputs,))
-    encoder = keras.layers.Dense(3, activation="sigmoid")
-    outputs = layers.DenseTranspose(encoder, activation="sigmoid")(encoder(inputs))
+    encoder = keras.layers.Dense(3, activation="sigmoid", name="encoder")
+    outputs = SolutionTranspose(encoder, activation="sigmoid")(encoder(inputs))
+    return keras.Model(inputs, outputs)
+
+
+def tied_autoencoder(num_inputs, num_hidden):
+    inputs = keras.Input((num_inputs,))
+    encoder = keras.layers.Dense(num_hidden, activation="sigmoid", name="encoder")
+    outputs = SolutionTranspose(encoder, activation="sigmoid")(encoder(inputs))
     return keras.Model(inputs, outputs)
 
 
@@ -55,64 +154,110 @@ def unnormalised_directions(x, k):
     return 3.0 * np.linalg.svd(x - x.mean(0), full_matrices=False)[2][:k].T
 
 
+SWEEP = {19: 0.0265, 20: 0.0008}  # errors as in a full-mode run: a 33-fold fall
+
 WRONG_ANSWERS = [
-    (nb00.q1, "not a function", "expected the function build_tied_autoencoder"),
-    (nb00.q1, lambda n, h: "model", "to return a Keras model"),
-    (nb00.q1, untied_autoencoder, "expected one layers.DenseTranspose decoder"),
-    (nb00.q1, tied_with_linear_output, "expected a sigmoid on the decoder"),
-    (nb00.q1, tied_hard_coded, "use num_inputs and num_hidden"),
+    (nb00.q1, SolutionTranspose(keras.layers.Dense(3)), "expected your class"),
+    (nb00.q1, keras.layers.Dense, "creating your layer"),
+    (nb00.q1, NoTranspose, "raised"),
+    (nb00.q1, BiasSizedByInputs, "a bias of 5 values"),
+    (nb00.q1, OwnKernel, "a tied layer has no kernel of its own"),
+    (nb00.q1, NoActivation, "without the activation"),
+    (nb00.q1, NoBias, "leave out the bias"),
+    (nb00.q1, FrozenKernel, "changed the encoder's kernel differently"),
+    (nb00.q1, ConfigWithoutTie, "get_config must return everything __init__ needs"),
+    (nb00.q1, ConfigWithoutActivation, "does get_config keep the activation"),
+    (nb00.q2, "not a function", "expected the function build_tied_autoencoder"),
+    (nb00.q2, lambda n, h: "model", "to return a Keras model"),
+    (nb00.q2, untied_autoencoder, "expected one decoder layer tied to the encoder"),
+    (nb00.q2, tied_with_linear_output, "expected a sigmoid on the decoder"),
+    (nb00.q2, tied_hard_coded, "use num_inputs and num_hidden"),
     (
-        nb00.q2,
+        nb00.q3,
         lambda p, r: float(np.abs(p - r).sum()),
         "expected a whole number of bits",
     ),
-    (nb00.q2, lambda p, r: int(np.sum(r < 0.5)), "you counted"),
-    (nb00.q2, lambda p, r: 1 / 0, "raised ZeroDivisionError"),
-    (nb00.q3, relu_autoencoder, "the model is not linear"),
-    (nb00.q3, wide_linear_autoencoder, "narrowest Dense layer to have 20 units"),
-    (nb00.q4, 19, "with 19 units the error is still far above zero"),
-    (nb00.q4, 25, "what is the smallest"),
-    (nb00.q4, 10, "with 10 units the error is still large"),
-    (nb00.q4, "20", "expected a whole number"),
-    (nb00.q5, uncentred_directions, "subtract the mean first"),
-    (nb00.q5, unnormalised_directions, "orthonormal columns"),
-    (nb00.q5, lambda x, k: np.eye(4)[:, :k], "away from the top principal subspace"),
-    (nb00.q6, "a", "more epochs do not help"),
-    (nb00.q6, "c", "smaller learning rate"),
-    (nb00.q6, "d", "expected one of ['a', 'b', 'c']"),
+    (nb00.q3, lambda p, r: int(np.sum(r < 0.5)), "you counted"),
+    (nb00.q3, lambda p, r: 1 / 0, "raised ZeroDivisionError"),
+    (nb00.q4, relu_autoencoder, "the model is not linear"),
+    (nb00.q4, wide_linear_autoencoder, "narrowest Dense layer to have 20 units"),
+    (nb00.q5, ("c", SWEEP), "but in this run the error falls more than tenfold"),
+    (nb00.q5, ("a", SWEEP), "you predicted that the error stays about the same"),
+    (nb00.q5, ("b", {19: 0.03, 20: 0.01}), "falls two- to tenfold"),
+    (nb00.q5, ("b", [0.0265, 0.0008]), "pass the sweep's errors as a dict"),
+    (nb00.q5, ("e", SWEEP), "expected one of ['a', 'b', 'c', 'd']"),
+    (nb00.q6, 19, "with 19 units the error is still far above zero"),
+    (nb00.q6, 25, "what is the smallest"),
+    (nb00.q6, 10, "with 10 units the error is still large"),
+    (nb00.q6, "20", "expected a whole number"),
+    (nb00.q7, uncentred_directions, "subtract the mean first"),
+    (nb00.q7, unnormalised_directions, "orthonormal columns"),
+    (nb00.q7, lambda x, k: np.eye(4)[:, :k], "away from the top principal subspace"),
+    (nb00.q8, "a", "more epochs do not help"),
+    (nb00.q8, "b", "smaller learning rate"),
+    (nb00.q8, "d", "expected one of ['a', 'b', 'c']"),
 ]
 
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
 def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsys):
-    assert_wrong_with_hint(question, answer, message, capsys)
+    if question is not nb00.q5:
+        assert_wrong_with_hint(question, answer, message, capsys)
+        return
+    printed = verdict_of(question, answer, capsys)  # a prediction and the sweep's errors
+    assert printed.startswith(f"❌ {question.name} not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {question.hint_text}" in printed
+
+
+def verdict_of(question, answers, capsys):
+    question(*answers)
+    return capsys.readouterr().out
 
 
 def test_every_question_of_notebook_00_has_wrong_answers_tested():
     tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 7)}
+    assert tested == {f"q{n}" for n in range(1, 9)}
 
 
 def test_right_answers_pass(capsys):
-    assert verdict(nb00.q4, 20, capsys).startswith("✅ q4 passed")
-    assert verdict(nb00.q6, " B ", capsys).startswith("✅ q6 passed")
+    assert verdict(nb00.q1, SolutionTranspose, capsys).startswith("✅ q1 passed")
+    assert verdict(nb00.q1, layers.DenseTranspose, capsys).startswith("✅ q1 passed")
+    assert verdict(nb00.q2, tied_autoencoder, capsys).startswith("✅ q2 passed")
+    assert verdict(nb00.q6, 20, capsys).startswith("✅ q6 passed")
+    assert verdict(nb00.q8, " C ", capsys).startswith("✅ q8 passed")
+    assert verdict_of(nb00.q5, ("b", SWEEP), capsys).startswith("✅ q5 passed")
     assert verdict(
-        nb00.q2, lambda p, r: int(np.sum((r > 0.5) != (p > 0.5))), capsys
+        nb00.q3, lambda p, r: int(np.sum((r > 0.5) != (p > 0.5))), capsys
     ).startswith("✅")
+
+
+def test_knee_outcome_covers_every_ratio():
+    assert [nb00.knee_outcome(e19, 1.0) for e19 in (0.9, 1.5, 5.0, 33.0)] == list("adcb")
+
+
+def test_hints_do_not_give_the_solution_lines():
+    for question in (getattr(nb00, f"q{n}") for n in range(1, 9)):
+        assert len(question.hints) == 2, question.name
+        code = checks.solution_code("00", question.name)
+        for line in code.splitlines():
+            line = line.strip()
+            if len(line) >= 25:
+                assert all(line not in hint for hint in question.hints), (question.name, line)
 
 
 def test_unfinished_todo_stops_the_check():
     def unfinished(num_inputs, num_hidden):
-        raise NotImplementedError("q1 is not done yet")
+        raise NotImplementedError("q2 is not done yet")
 
     with pytest.raises(NotImplementedError):
-        nb00.q1(unfinished)
+        nb00.q2(unfinished)
 
 
 def test_hint_and_solution(capsys):
-    nb00.q2.hint()
-    assert "reconstructions > 0.5" in capsys.readouterr().out
-    nb00.q5.solution()
+    nb00.q3.hint()
+    assert "bit" in capsys.readouterr().out
+    nb00.q7.solution()
     printed = capsys.readouterr().out
     assert "np.linalg.svd" in printed and "BEGIN SOLUTION" not in printed
     assert not printed.startswith(" ")  # the function's indentation is removed

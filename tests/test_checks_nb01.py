@@ -56,33 +56,86 @@ WRONG_ANSWERS = [
     (nb01.q2, lambda x, x_hat: bce(x, x_hat, sign=1.0), "needs a minus sign"),
     (nb01.q2, lambda x, x_hat: bce(x, x_hat, clip=False), "clip x̂"),
     (nb01.q2, lambda x, x_hat: float(np.mean((x - x_hat) ** 2)), "expected"),
-    (nb01.q3, "a", "no weight decay"),
-    (nb01.q3, "c", "any value strictly between 0 and 1"),
-    (nb01.q4, "a", "would not reconstruct random noise"),
-    (nb01.q4, "c", "not underfit"),
-    (nb01.q5, deep_untied, "tie the decoder"),
-    (nb01.q5, tied_first_three_only, "loop over hidden_sizes"),
+    (nb01.q3, ("a", 0.058), "but the cross-entropy of a perfect copy in this run is above 0.01"),
+    (nb01.q3, ("c", 0.058), "you predicted between 0.001 and 0.01"),
+    (nb01.q3, ("d", 0.0), "is exactly 0"),
+    (nb01.q3, ("d", [0.058]), "pass the value the cell computed"),
+    (nb01.q3, ("e", 0.058), "expected one of ['a', 'b', 'c', 'd']"),
+    (nb01.q4, "b", "no weight penalty"),
+    (nb01.q4, "c", "far too little"),
+    (nb01.q5, "a", "would not reconstruct random noise"),
+    (nb01.q5, "c", "not underfit"),
+    (nb01.q6, deep_untied, "tie the decoder"),
+    (nb01.q6, tied_first_three_only, "loop over hidden_sizes"),
     (
-        nb01.q6,
+        nb01.q7,
         lambda x, x_hat: np.mean((x - x_hat) ** 2, axis=1),
         "you averaged over the pixels",
     ),
     (
-        nb01.q6,
+        nb01.q7,
         lambda x, x_hat: np.sqrt(np.sum((x - x_hat) ** 2, axis=1)),
         "square root",
     ),
-    (nb01.q6, lambda x, x_hat: np.sum((x - x_hat) ** 2), "one value per image"),
+    (nb01.q7, lambda x, x_hat: np.sum((x - x_hat) ** 2), "one value per image"),
 ]
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
 def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsys):
-    assert_wrong_with_hint(question, answer, message, capsys)
+    if question is not nb01.q3:
+        assert_wrong_with_hint(question, answer, message, capsys)
+        return
+    question(*answer)  # a prediction and the value the run computed
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌ q3 not yet:") and message in printed, printed
+    assert f"Hint: {question.hint_text}" in printed
 
 
 def test_every_question_of_notebook_01_has_wrong_answers_tested():
     assert {question.name for question, _, _ in WRONG_ANSWERS} == {
-        f"q{n}" for n in range(1, 7)
+        f"q{n}" for n in range(1, 8)
     }
+
+
+def tied_deep(hidden_sizes):
+    inputs = keras.Input((784,))
+    x, encoders = inputs, []
+    for units in hidden_sizes:
+        encoders.append(keras.layers.Dense(units, activation="relu"))
+        x = encoders[-1](x)
+    for position, dense_layer in enumerate(reversed(encoders)):
+        last = position == len(encoders) - 1
+        x = layers.DenseTranspose(dense_layer, activation="sigmoid" if last else "relu")(x)
+    return keras.Model(inputs, x)
+
+
+def test_right_answers_pass(capsys):
+    right = [
+        (nb01.q1, (lambda size: dense(size),)),
+        (nb01.q2, (bce,)),
+        (nb01.q3, ("d", 0.0581)),
+        (nb01.q4, (" A ",)),
+        (nb01.q5, ("b",)),
+        (nb01.q6, (tied_deep,)),
+        (nb01.q7, (lambda x, x_hat: np.sum((x - x_hat) ** 2, axis=1),)),
+    ]
+    for question, answer in right:
+        question(*answer)
+        assert capsys.readouterr().out.startswith(f"✅ {question.name} passed"), question.name
+
+
+def test_floor_outcome_covers_every_range():
+    assert [nb01.floor_outcome(v) for v in (0.0, 1e-5, 0.005, 0.06)] == list("abcd")
+
+
+def test_hints_come_in_two_levels_without_the_solution_lines():
+    from utils import checks
+
+    for question in (getattr(nb01, f"q{n}") for n in range(1, 8)):
+        assert len(question.hints) == 2, question.name
+        for line in checks.solution_code("01", question.name).splitlines():
+            line = line.strip()
+            if len(line) >= 25:
+                assert all(line not in hint for hint in question.hints), (question.name, line)

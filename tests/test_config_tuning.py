@@ -89,18 +89,69 @@ def test_comparison_table_keeps_its_rows_in_a_dataframe(capsys):
     assert printed.count("size") == 2 and "(no runs" not in printed
 
 
-def test_comparison_table_shows_html_once_per_run_in_a_notebook(monkeypatch, capsys):
-    import IPython.display
+class FakeHandle:
+    """Stands for IPython's DisplayHandle: counts the tables shown and updated."""
 
-    shown = []
+    def __init__(self, shown):
+        self.shown = shown
+        shown.append(self)
+        self.frames = []
+
+
+def fake_notebook(monkeypatch, key):
+    """Make tuning believe it runs in a notebook cell whose request id is key[0]."""
+    handles = []
+
+    def display(frame, handle=None):
+        handle = handle or FakeHandle(handles)
+        with pd.option_context("display.float_format", tuning._format_float):
+            handle.frames.append(frame._repr_html_())
+        return handle
+
     monkeypatch.setattr(tuning, "_in_notebook", lambda: True)
-    monkeypatch.setattr(IPython.display, "display", lambda value: shown.append(value))
+    monkeypatch.setattr(tuning, "_cell_key", lambda: key[0])
+    monkeypatch.setattr(tuning, "_display", display)
+    return handles
+
+
+def test_comparison_table_shows_one_html_table_per_cell(monkeypatch, capsys):
+    key = ["cell 1"]
+    handles = fake_notebook(monkeypatch, key)
     table = tuning.ComparisonTable(lambda size=1: {"loss": 0.123456})
     table.run(size=2)
-    assert len(shown) == 1 and isinstance(shown[0], pd.DataFrame)
+    table.run(size=3)  # same cell: the table shown above is updated, not shown again
+    assert len(handles) == 1 and len(handles[0].frames) == 2
+    assert "0.1235" in handles[0].frames[-1] and handles[0].frames[-1].count("<tr") == 3
     assert capsys.readouterr().out == ""  # no text copy next to the HTML table
-    with pd.option_context("display.float_format", tuning._format_float):
-        assert "0.1235" in shown[0]._repr_html_()
+    key[0] = "cell 2"  # the cell run again, or another cell: a new table
+    table.run(size=4)
+    assert len(handles) == 2 and handles[1].frames[-1].count("<tr") == 4
+
+
+def test_panel_opens_at_the_last_run_and_shows_one_table_per_click(monkeypatch, capsys):
+    pytest.importorskip("ipywidgets")
+    key = ["cell 1"]
+    handles = fake_notebook(monkeypatch, key)
+    table = tuning.ComparisonTable(
+        lambda code_size=20, epochs=10, rate=0.01: {"loss": code_size * rate}
+    )
+    opened = table.panel(code_size=(1, 40), epochs=(5, 50), rate=[0.1, 0.01])
+    starts = {w.description: w.value for w in opened.widget.kwargs_widgets}
+    assert starts == {"code_size": 20, "epochs": 10, "rate": 0.01}  # the defaults
+    table.run(epochs=3, rate=0.001)
+    table.run(code_size=8, epochs=3, rate=0.001)
+    opened = table.panel(code_size=(1, 40), epochs=(5, 50), rate=[0.1, 0.01])
+    widgets = {w.description: w for w in opened.widget.kwargs_widgets}
+    assert {name: w.value for name, w in widgets.items()} == {
+        "code_size": 8,
+        "epochs": 3,
+        "rate": 0.001,
+    }  # the cell above's last run; the slider and the list widen to hold them
+    assert widgets["epochs"].min == 3 and 0.001 in widgets["rate"].options
+    shown_before = len(handles)
+    assert opened(code_size=8, epochs=3, rate=0.1) is None  # a click returns no dict
+    assert len(handles) == shown_before + 1 and len(table.frame) == 3
+    assert "{" not in capsys.readouterr().out  # no raw results dict printed
 
 
 def test_comparison_table_leaves_missing_results_blank(capsys):

@@ -5,7 +5,10 @@ table.run(code_size=10, epochs=20)               # adds a row and shows the tabl
 table.panel(code_size=(1, 40), epochs=(5, 100))  # a panel with a Run button (ipywidgets)
 table.frame                                      # the rows as a pandas DataFrame
 
-In a notebook the table is shown as HTML (the DataFrame); elsewhere, printed as text.
+In a notebook the table is shown as HTML (the DataFrame), once per cell: a second ``run``
+in the same cell updates the table already shown instead of showing another. Elsewhere
+each run prints the table as text. The panel opens at the settings of the last run (the
+cell above it) and shows one table per click, never the raw results dict.
 """
 
 import inspect
@@ -41,6 +44,54 @@ def _format_float(value):
     return f"{value:.4g}"
 
 
+def _cell_key():
+    """Return what identifies the request being run: one cell's run, or one panel click."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    try:
+        return shell.kernel.get_parent()["header"]["msg_id"]
+    except Exception:  # an older ipykernel: the cell's execution count
+        return getattr(shell, "execution_count", None)
+
+
+def _display(frame, handle=None):
+    """Show ``frame`` as a new output (``handle`` None) or in place of ``handle``'s one.
+
+    Returns:
+        the ``IPython.display.DisplayHandle`` that shows the table.
+    """
+    from IPython.display import display
+
+    with pd.option_context("display.float_format", _format_float):
+        if handle is None:
+            return display(frame, display_id=True)
+        handle.update(frame)
+        return handle
+
+
+def _panel_widget(abbreviation, value):
+    """Return the ipywidgets widget for ``abbreviation`` that starts at ``value``.
+
+    A (min, max[, step]) tuple gives a slider, widened to hold ``value``; a list gives a
+    drop-down, with ``value`` added when it is not among the options.
+    """
+    from ipywidgets import interactive
+
+    if isinstance(abbreviation, list) and value not in abbreviation:
+        abbreviation = [*abbreviation, value]
+    elif (
+        isinstance(abbreviation, tuple)
+        and len(abbreviation) in (2, 3)
+        and all(isinstance(v, (int, float)) for v in abbreviation)
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
+        low, high, *step = abbreviation
+        abbreviation = (min(low, value), max(high, value), *step)
+    return interactive.widget_from_abbrev(abbreviation, value)
+
+
 def _in_notebook():
     """Return True inside a Jupyter kernel (which shows HTML), False elsewhere."""
     try:
@@ -70,6 +121,12 @@ class ComparisonTable:
         self.experiment = experiment
         self.parameters = list(self.signature.parameters)
         self._frame = pd.DataFrame()
+        self._last_params = {
+            name: parameter.default
+            for name, parameter in self.signature.parameters.items()
+            if parameter.default is not inspect.Parameter.empty
+        }
+        self._handle = self._handle_key = None
 
     @property
     def frame(self):
@@ -86,6 +143,8 @@ class ComparisonTable:
     def run(self, **params):
         """Run one experiment, add its row, show the table and return the results dict.
 
+        In a notebook, the runs of one cell share one table, updated after each run.
+
         Args:
             **params: values for the experiment's parameters; the others take their
                 defaults (each row shows every parameter).
@@ -99,6 +158,12 @@ class ComparisonTable:
                 parameter or ``seconds``.
             TypeError: when the experiment returns something other than a dict.
         """
+        results = self._record(params)
+        self._show()
+        return results
+
+    def _record(self, params):
+        """Run the experiment with ``params``, add its row and return its results."""
         self._check_names(params)
         missing = [
             name
@@ -123,7 +188,7 @@ class ComparisonTable:
             if self._frame.empty
             else pd.concat([self._frame, new_row], ignore_index=True)
         )
-        self._show()
+        self._last_params = dict(bound.arguments)
         return results
 
     def as_text(self):
@@ -135,11 +200,18 @@ class ComparisonTable:
         )
 
     def panel(self, **choices):
-        """Show an ``interact_manual`` panel (ipywidgets) whose button calls ``run``.
+        """Show an ``interact_manual`` panel (ipywidgets) whose button runs an experiment.
+
+        The widgets start at the settings of the last run (the experiment's defaults
+        before any run), so the panel opens where the table stopped. Each click adds a
+        row and shows the table once; the results dict is not shown. Parameters left
+        out of ``choices`` take the experiment's defaults.
 
         Args:
             **choices: for each parameter, what ``interact_manual`` accepts: a
-                (min, max) tuple for a slider, a list for a drop-down.
+                (min, max) or (min, max, step) tuple for a slider, widened to hold the
+                starting value, or a list for a drop-down, with the starting value
+                added when it is missing.
 
         Returns:
             the ``interact_manual`` widget function, or None without ipywidgets (then
@@ -155,7 +227,17 @@ class ComparisonTable:
             example = ", ".join(f"{name}=..." for name in choices)
             print(f"ipywidgets is not installed: call table.run({example}) instead.")
             return None
-        return interact_manual(self.run, **choices)
+        widgets = {
+            name: _panel_widget(abbreviation, self._last_params.get(name))
+            for name, abbreviation in choices.items()
+        }
+
+        def run_from_panel(**params):
+            self._record(params)
+            self._show(fresh=True)  # returns None: interact shows no results dict
+
+        run_from_panel.__doc__ = self.experiment.__doc__
+        return interact_manual(run_from_panel, **widgets)
 
     def _check_names(self, names):
         unknown = sorted(set(names) - set(self.parameters))
@@ -178,12 +260,18 @@ class ComparisonTable:
                 f"Received: {clashes}"
             )
 
-    def _show(self):
-        """Display the table as HTML in a notebook, print it as text elsewhere."""
+    def _show(self, fresh=False):
+        """Show the table as HTML in a notebook, print it as text elsewhere.
+
+        In a notebook, a later run in the same cell updates the table shown by the
+        first one; ``fresh=True`` (a panel click) always shows a new table.
+        """
         if not _in_notebook():
             print(self.as_text())
             return
-        from IPython.display import display
-
-        with pd.option_context("display.float_format", _format_float):
-            display(self._frame)
+        key = _cell_key()
+        if fresh or self._handle is None or key != self._handle_key:
+            self._handle = _display(self._frame)
+        else:
+            self._handle = _display(self._frame, self._handle)
+        self._handle_key = key

@@ -1,5 +1,8 @@
 """Checks for notebook 00, the identity through a bottleneck."""
 
+import tempfile
+from pathlib import Path
+
 import keras
 import numpy as np
 import scipy.linalg
@@ -8,16 +11,229 @@ from sklearn.decomposition import PCA
 from utils import data, layers, metrics
 from utils.checks import (
     Question,
+    Wrong,
     expect,
     expect_callable,
     expect_choice,
     expect_model,
+    to_numpy,
     trainable_count,
 )
 
 
 def _sigmoid(values):
     return 1.0 / (1.0 + np.exp(-values))
+
+
+# ---- q1: the tied layer, compared with utils.layers.DenseTranspose ----------------------
+
+_RNG = np.random.default_rng(0)
+_KERNEL = _RNG.normal(size=(5, 3)).astype("float32")  # a Dense layer 5 -> 3
+_DENSE_BIAS = _RNG.normal(size=3).astype("float32")
+_DECODER_BIAS = _RNG.normal(size=5).astype("float32")
+_CODES = _RNG.uniform(size=(4, 3)).astype("float32")
+
+
+def _fixed_dense(name="encoder"):
+    """A built Dense(3, sigmoid) layer for 5 inputs with fixed weights."""
+    dense = keras.layers.Dense(3, activation="sigmoid", name=name)
+    dense.build((None, 5))
+    dense.set_weights([_KERNEL, _DENSE_BIAS])
+    return dense
+
+
+def own_weights(layer, tied_to):
+    """Return the weights of ``layer`` that are not ``tied_to``'s (a tied layer's bias)."""
+    shared = {id(weight) for weight in tied_to.weights}
+    return [weight for weight in layer.weights if id(weight) not in shared]
+
+
+def _call(layer, values, what):
+    """Call the learner's layer; turn a failure into a Wrong naming ``what``."""
+    try:
+        return to_numpy(layer(values))
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        raise Wrong(
+            f"calling your layer on {what} raised {type(error).__name__}: "
+            f"{str(error)[:160]}"
+        ) from None
+
+
+def _make(layer_class, dense, **kwargs):
+    """Create the learner's layer; turn a failure into a Wrong."""
+    try:
+        return layer_class(dense, **kwargs)
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        raise Wrong(
+            "creating your layer as DenseTranspose(dense_layer, activation=...) raised "
+            f"{type(error).__name__}: {str(error)[:160]}"
+        ) from None
+
+
+def _tied_model(layer_class, name):
+    """inputs (5) -> the fixed Dense encoder -> a tied decoder of ``layer_class``."""
+    inputs = keras.Input(shape=(5,))
+    encoder = _fixed_dense()
+    decoder = layer_class(encoder, activation="sigmoid", name="decoder")
+    model = keras.Model(inputs, decoder(encoder(inputs)), name=name)
+    own_weights(decoder, encoder)[0].assign(_DECODER_BIAS)
+    return model, encoder, decoder
+
+
+def _expect_new_weights_are_a_bias(layer, dense):
+    shapes = [tuple(weight.shape) for weight in own_weights(layer, dense)]
+    expect(
+        not any(len(shape) == 2 for shape in shapes),
+        f"your layer made weights of its own of shapes {shapes}: a tied layer has no "
+        "kernel of its own, it reuses the Dense layer's kernel, transposed",
+    )
+    expect(
+        shapes == [(5,)],
+        "expected one new weight, a bias of 5 values (one per input of the Dense layer, "
+        f"which are the tied layer's outputs); found shapes {shapes}",
+    )
+
+
+def _check_dense_transpose_values(layer_class):
+    dense = _fixed_dense()
+    layer = _make(layer_class, dense, activation="sigmoid")
+    try:
+        layer.build((4, 3))
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        raise Wrong(
+            f"building your layer for inputs of shape (4, 3) raised "
+            f"{type(error).__name__}: {str(error)[:160]}"
+        ) from None
+    _expect_new_weights_are_a_bias(layer, dense)
+    got = _call(layer, _CODES, "codes of shape (4, 3)")
+    expect(
+        got.shape == (4, 5),
+        f"expected outputs of shape (4, 5) for codes of shape (4, 3) from a Dense layer "
+        f"5 -> 3, got {got.shape}: the tied layer maps 3 back to 5",
+    )
+    own_weights(layer, dense)[0].assign(_DECODER_BIAS)
+    got = _call(layer, _CODES, "codes of shape (4, 3)")
+    reference = layers.DenseTranspose(dense, activation="sigmoid")
+    reference(_CODES)
+    reference.bias.assign(_DECODER_BIAS)
+    expected = to_numpy(reference(_CODES))
+    linear = _CODES @ _KERNEL.T + _DECODER_BIAS
+    expect(
+        not np.allclose(got, linear, atol=1e-5),
+        "your outputs are codes Wᵀ + bias without the activation: apply the layer's "
+        "activation to them",
+    )
+    expect(
+        not np.allclose(got, _sigmoid(_CODES @ _KERNEL.T), atol=1e-5),
+        "your outputs leave out the bias: add it before the activation",
+    )
+    expect(
+        np.allclose(got, expected, atol=1e-5),
+        "your outputs differ from the reference activation(codes Wᵀ + bias) by up to "
+        f"{np.abs(got - expected).max():.3g}",
+    )
+    plain = _make(layer_class, dense)  # activation=None: linear outputs
+    _call(plain, _CODES, "codes (with activation=None)")
+    own_weights(plain, dense)[0].assign(_DECODER_BIAS)
+    expect(
+        np.allclose(_call(plain, _CODES, "codes"), linear, atol=1e-4),
+        "with activation=None your layer should output codes Wᵀ + bias exactly",
+    )
+
+
+def _check_dense_transpose_training(layer_class):
+    model, _, _ = _tied_model(layer_class, "learner")
+    count = trainable_count(model)
+    expect(
+        count == 23,
+        "a Dense layer 5 -> 3 and your tied decoder should have 23 trainable "
+        f"parameters together (15 + 3 shared, 5 for the bias), found {count}",
+    )
+    reference, reference_encoder, _ = _tied_model(layers.DenseTranspose, "reference")
+    x = data.five_bit_patterns()
+    kernels = []
+    for each in (model, reference):
+        each.compile(optimizer=keras.optimizers.SGD(1.0), loss="mse", run_eagerly=True)
+        each.train_on_batch(x, x)
+        kernels.append(to_numpy(each.get_layer("encoder").kernel))
+    expect(
+        not np.allclose(kernels[0], _KERNEL, atol=1e-7),
+        "one training step left the encoder's kernel unchanged: no gradient reaches it",
+    )
+    expect(
+        np.allclose(kernels[0], kernels[1], atol=1e-5),
+        "one training step changed the encoder's kernel differently from the reference: "
+        "the gradient must reach the kernel through the decoder too, so use the tied "
+        "layer's kernel variable itself in call (with keras.ops), not a copy of its values",
+    )
+
+
+def _check_dense_transpose_saving(layer_class):
+    model, _, _ = _tied_model(layer_class, "learner")
+    x = data.five_bit_patterns()
+    before = to_numpy(model(x))
+    objects = {
+        layer_class.__name__: layer_class,
+        keras.saving.get_registered_name(layer_class): layer_class,
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tied.keras"
+        try:
+            model.save(path)
+            loaded = keras.saving.load_model(path, custom_objects=objects)
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            raise Wrong(
+                "saving a model with your layer to .keras and loading it back failed "
+                f"({type(error).__name__}: {str(error)[:160]}): get_config must return "
+                "everything __init__ needs, the Dense layer in serialised form"
+            ) from None
+    decoders = [layer for layer in loaded.layers if isinstance(layer, layer_class)]
+    expect(len(decoders) == 1, "after loading, the model has no layer of your class")
+    expect(
+        decoders[0].tied_to is loaded.get_layer("encoder"),
+        "after loading, your layer is tied to a copy of the Dense layer, not to the "
+        "model's own: serialise it with keras.saving.serialize_keras_object",
+    )
+    expect(
+        np.allclose(to_numpy(loaded(x)), before, atol=1e-5),
+        "after saving and loading, the model's outputs changed: does get_config keep "
+        "the activation?",
+    )
+
+
+def _check_dense_transpose(layer_class):
+    expect(
+        isinstance(layer_class, type) and issubclass(layer_class, keras.layers.Layer),
+        "expected your class DenseTranspose itself (a keras.layers.Layer subclass), "
+        f"received {type(layer_class).__name__}",
+    )
+    _check_dense_transpose_values(layer_class)
+    _check_dense_transpose_training(layer_class)
+    _check_dense_transpose_saving(layer_class)
+    return (
+        "your layer matches utils.layers.DenseTranspose: same outputs, only a bias of "
+        "its own, gradients reach the encoder's kernel, and a saved model loads back tied."
+    )
+
+
+# ---- q2 and later -----------------------------------------------------------------------
+
+
+def _tied_layers(model):
+    """The layers of ``model`` tied to a Dense layer (they have a ``tied_to`` Dense)."""
+    return [
+        layer
+        for layer in model.layers
+        if isinstance(getattr(layer, "tied_to", None), keras.layers.Dense)
+    ]
 
 
 def _check_tied_autoencoder(build):
@@ -29,11 +245,17 @@ def _check_tied_autoencoder(build):
         tuple(model.output_shape) == (None, 5),
         f"expected outputs of shape (None, 5), got {model.output_shape}",
     )
-    tied = [layer for layer in model.layers if isinstance(layer, layers.DenseTranspose)]
+    tied = _tied_layers(model)
     expect(
-        len(tied) == 1, f"expected one layers.DenseTranspose decoder, found {len(tied)}"
+        len(tied) == 1,
+        f"expected one decoder layer tied to the encoder (your DenseTranspose of q1), "
+        f"found {len(tied)}",
     )
     encoder = tied[0].tied_to
+    expect(
+        encoder in model.layers and encoder.name == "encoder",
+        "expected the decoder to be tied to the model's own Dense layer named 'encoder'",
+    )
     expect(
         encoder.units == 3 and encoder.activation is keras.activations.sigmoid,
         "expected the encoder to be a Dense layer of 3 sigmoid units",
@@ -50,7 +272,7 @@ def _check_tied_autoencoder(build):
     expect(count == 23, f"expected 23 trainable parameters (15 + 3 + 5), found {count}")
     x = data.five_bit_patterns()
     kernel, bias = (np.asarray(w) for w in encoder.get_weights())
-    decoder_bias = keras.ops.convert_to_numpy(tied[0].bias)
+    (decoder_bias,) = (to_numpy(w) for w in own_weights(tied[0], encoder))
     expected = _sigmoid(_sigmoid(x @ kernel + bias) @ kernel.T + decoder_bias)
     got = model.predict(x, verbose=0)
     expect(
@@ -142,6 +364,48 @@ def _check_linear_autoencoder(build):
     return "two Dense layers, no activations: the model is linear."
 
 
+KNEE_OPTIONS = {
+    "a": "the error stays about the same or rises",
+    "b": "the error falls more than tenfold",
+    "c": "the error falls two- to tenfold",
+    "d": "the error falls, but by less than half",
+}
+
+
+def knee_outcome(error_at_19, error_at_20):
+    """Return the letter of KNEE_OPTIONS that the two test errors show."""
+    ratio = error_at_19 / error_at_20
+    if ratio <= 1.0:
+        return "a"
+    if ratio > 10.0:
+        return "b"
+    return "c" if ratio >= 2.0 else "d"
+
+
+def _check_knee_prediction(prediction, errors_by_size):
+    letter = expect_choice(prediction, set(KNEE_OPTIONS))
+    expect(
+        isinstance(errors_by_size, dict) and {19, 20} <= set(errors_by_size),
+        "pass the sweep's errors as a dict from code size to test error, as in "
+        "check.q5(prediction, dict(zip(code_sizes, autoencoder_errors))); received "
+        f"{type(errors_by_size).__name__}",
+    )
+    truth = knee_outcome(float(errors_by_size[19]), float(errors_by_size[20]))
+    why = {
+        "a": "the 20th unit gave this run nothing to gain",
+        "b": "19 units must drop one of the 20 independent directions of the data, "
+        "20 units can keep them all: the error falls to what training leaves over",
+        "c": "the 20th unit helped, but training has not yet reached the floor",
+        "d": "the 20th unit helped little in this run",
+    }[truth]
+    expect(
+        letter == truth,
+        f"you predicted that {KNEE_OPTIONS[letter]}, but in this run {KNEE_OPTIONS[truth]} "
+        f"from 19 to 20 units: {why}",
+    )
+    return f"{KNEE_OPTIONS[truth]} from 19 to 20 units: {why}."
+
+
 def _check_knee(knee):
     expect(
         isinstance(knee, (int, np.integer)) and not isinstance(knee, bool),
@@ -192,53 +456,110 @@ def _check_principal_directions(top_principal_directions):
 def _check_curved_surface(answer):
     letter = expect_choice(answer, {"a", "b", "c"})
     expect(
-        letter != "a", "more epochs do not help: the linear model already matches PCA"
+        letter != "a",
+        "more epochs do not help: the linear model's error already sits at PCA's, the "
+        "lowest any linear 2-unit code can reach",
     )
-    expect(letter != "c", "a smaller learning rate would converge to the same error")
+    expect(
+        letter != "b",
+        "a smaller learning rate would settle at the same error: PCA's error is the "
+        "minimum for a linear 2-unit code",
+    )
     return "a linear decoder can only output points of a plane, and the bowl is curved."
 
 
 q1 = Question(
     "00",
     "q1",
-    _check_tied_autoencoder,
-    "encoder = keras.layers.Dense(num_hidden, activation='sigmoid', name='encoder'); "
-    "call it on the inputs, then layers.DenseTranspose(encoder, activation='sigmoid') "
-    "on the codes.",
+    _check_dense_transpose,
+    [
+        "The layer owns one weight, its bias; its kernel is the Dense layer's, read "
+        "through self.tied_to each time call runs, so training the decoder also moves "
+        "the encoder's kernel.",
+        "build adds the bias with self.add_weight, one value per row of "
+        "self.tied_to.kernel; call multiplies the inputs by that kernel transposed "
+        "(keras.ops.transpose, keras.ops.matmul), adds the bias, applies "
+        "self.activation; get_config adds to the base config the Dense layer "
+        "(keras.saving.serialize_keras_object) and the activation "
+        "(keras.activations.serialize).",
+    ],
 )
 q2 = Question(
     "00",
     "q2",
-    _check_bit_errors,
-    "(reconstructions > 0.5) gives the predicted bits; compare them with patterns and "
-    "count the differences with np.sum; return int(...).",
+    _check_tied_autoencoder,
+    [
+        "Keep the encoder layer in a variable: the decoder needs the layer object "
+        "itself, not only its output.",
+        "A keras.layers.Dense of num_hidden sigmoid units named 'encoder', called on the "
+        "inputs; then your DenseTranspose, given that Dense layer and a sigmoid, called "
+        "on the codes.",
+    ],
 )
 q3 = Question(
     "00",
     "q3",
-    _check_linear_autoencoder,
-    "keras.Input((num_inputs,)), then keras.layers.Dense(code_size) and "
-    "keras.layers.Dense(num_inputs), both with no activation.",
+    _check_bit_errors,
+    [
+        "An output above 0.5 reads as a 1 bit, one below as a 0 bit; count the "
+        "positions where that bit differs from the pattern.",
+        "A comparison with 0.5 gives an array of booleans, a != comparison with "
+        "patterns marks the wrong bits, np.sum counts them; return a Python int.",
+    ],
 )
 q4 = Question(
     "00",
     "q4",
-    _check_knee,
-    "find where the curve drops to almost zero; how many independent numbers made "
-    "the 100 inputs?",
+    _check_linear_autoencoder,
+    [
+        "Linear means no activation anywhere: the model is then a matrix product "
+        "plus a shift.",
+        "keras.Input of num_inputs features, a keras.layers.Dense of code_size units "
+        "and one of num_inputs units, both with the default activation (None).",
+    ],
 )
 q5 = Question(
     "00",
     "q5",
-    _check_principal_directions,
-    "centred = x - x.mean(axis=0); _, _, vt = np.linalg.svd(centred, "
-    "full_matrices=False); the rows of vt are the directions, largest variance first.",
+    _check_knee_prediction,
+    [
+        "How many independent numbers made the 100 inputs? What must a code one unit "
+        "short of that leave out?",
+        "PCA's column prints the best any linear code of each size can do; compare its "
+        "values at 19 and 20 units.",
+    ],
 )
 q6 = Question(
     "00",
     "q6",
+    _check_knee,
+    [
+        "Find where the curve drops to almost zero.",
+        "How many independent numbers made the 100 inputs? The smallest code that "
+        "holds them all is the knee.",
+    ],
+)
+q7 = Question(
+    "00",
+    "q7",
+    _check_principal_directions,
+    [
+        "PCA's directions are those of largest variance around the mean, not around "
+        "the origin.",
+        "Subtract the mean of each column, take np.linalg.svd of the result "
+        "(full_matrices=False); its right singular vectors, largest first, are the "
+        "directions, and the function returns the first k of them as columns.",
+    ],
+)
+q8 = Question(
+    "00",
+    "q8",
     _check_curved_surface,
-    "whatever its weights, what set of points can a linear 2-unit decoder produce?",
+    [
+        "Whatever its weights, what set of points can a linear 2-unit decoder produce?",
+        "A linear decoder outputs c Wᵀ + b for a 2-number code c: what shape does that "
+        "set of points have in 3-D, and is the bowl of that shape?",
+    ],
 )
 
 

@@ -69,10 +69,51 @@ def _check_cross_entropy(binary_cross_entropy):
     return "the mean over pixels of -(x log x̂ + (1 - x) log(1 - x̂)), safe at 0 and 1."
 
 
+FLOOR_OPTIONS = {
+    "a": "exactly 0",
+    "b": "above 0 but below 0.001",
+    "c": "between 0.001 and 0.01",
+    "d": "above 0.01",
+}
+
+
+def floor_outcome(floor):
+    """Return the letter of FLOOR_OPTIONS that the cross-entropy ``floor`` falls in."""
+    if floor <= 0.0:
+        return "a"
+    if floor < 0.001:
+        return "b"
+    return "c" if floor <= 0.01 else "d"
+
+
+def _check_floor_prediction(prediction, floor):
+    letter = expect_choice(prediction, set(FLOOR_OPTIONS))
+    expect(
+        isinstance(floor, (float, int, np.floating)) and not isinstance(floor, bool),
+        "pass the value the cell computed, check.q3(prediction, floor); received "
+        f"{type(floor).__name__}",
+    )
+    truth = floor_outcome(float(floor))
+    expect(
+        letter == truth,
+        f"you predicted {FLOOR_OPTIONS[letter]}, but the cross-entropy of a perfect copy "
+        f"in this run is {FLOOR_OPTIONS[truth]}: the table's last column shows it. "
+        "Exercise q4 asks why.",
+    )
+    return (
+        f"the cross-entropy of a perfect copy is {FLOOR_OPTIONS[truth]}, not 0: "
+        "exercise q4 asks why."
+    )
+
+
 def _check_entropy_floor(answer):
     letter = expect_choice(answer, {"a", "b", "c"})
-    expect(letter != "a", "no weight decay is added: the loss is cross-entropy alone")
-    expect(letter != "c", "a sigmoid can output any value strictly between 0 and 1, gray targets too")
+    expect(letter != "b", "no weight penalty is added: the loss is the cross-entropy alone")
+    expect(
+        letter != "c",
+        "clipping moves an output of 0 or 1 by 1e-7, which adds about 1e-7 per pixel: "
+        "far too little to explain the floor",
+    )
     return "for a gray target p the best output is p, and the loss there is the entropy of p."
 
 
@@ -140,40 +181,77 @@ q1 = Question(
     "01",
     "q1",
     _check_dense_autoencoder,
-    "keras.Input((784,)); keras.layers.Dense(code_size, activation='relu', name='code'); "
-    "keras.layers.Dense(784, activation='sigmoid').",
+    [
+        "One hidden layer is the code; the output layer draws 784 pixel values, which "
+        "must lie in [0, 1].",
+        "keras.Input of 784 features; a keras.layers.Dense of code_size units with a "
+        "ReLU, named 'code'; a keras.layers.Dense of 784 units with a sigmoid.",
+    ],
 )
 q2 = Question(
     "01",
     "q2",
     _check_cross_entropy,
-    "x_hat = np.clip(x_hat, 1e-7, 1 - 1e-7); return np.mean(-(x * np.log(x_hat) + "
-    "(1 - x) * np.log(1 - x_hat))).",
+    [
+        "Each pixel's loss is minus the log of the probability the model gave to that "
+        "pixel's value; average over every pixel of every image.",
+        "Clip x_hat into [1e-7, 1 - 1e-7] with np.clip first, so that np.log never "
+        "sees 0; then np.mean over all pixels of the formula in the docstring, "
+        "returned as a float.",
+    ],
 )
 q3 = Question(
     "01",
     "q3",
-    _check_entropy_floor,
-    "compute -(p log p + (1 - p) log(1 - p)) for a gray pixel p = 0.5: is it 0?",
-)
-q5 = Question(
-    "01",
-    "q5",
-    _check_tied_deep_autoencoder,
-    "keep the encoder Dense layers in a list; then for each of them in reverse order "
-    "(reversed(encoders)), add layers.DenseTranspose(that_layer, activation=...).",
-)
-q6 = Question(
-    "01",
-    "q6",
-    _check_squared_error,
-    "np.sum((x - x_hat) ** 2, axis=1) sums over the pixels of each image.",
+    _check_floor_prediction,
+    [
+        "A perfect copy outputs x̂ = x. Is every MNIST pixel exactly 0 or 1?",
+        "Work out -(p log p + (1 - p) log(1 - p)) for a gray pixel p = 0.5, then "
+        "think how many pixels of a digit are gray.",
+    ],
 )
 q4 = Question(
     "01",
     "q4",
+    _check_entropy_floor,
+    [
+        "Compute the loss of the exact output for a gray pixel p = 0.5: is it 0?",
+        "For a target p, the cross-entropy -(p log x̂ + (1 - p) log(1 - x̂)) is "
+        "smallest at x̂ = p, and its value there is the entropy of p.",
+    ],
+)
+q5 = Question(
+    "01",
+    "q5",
     _check_overcomplete,
-    "look at the noise row: what does a network that copies any input learn about digits?",
+    [
+        "Look at the noise row: what does a network that copies any input learn about "
+        "digits?",
+        "Random noise is not a digit. A model that reconstructs it well has not "
+        "specialised to digits; it passes its input through.",
+    ],
+)
+q6 = Question(
+    "01",
+    "q6",
+    _check_tied_deep_autoencoder,
+    [
+        "The decoder mirrors the encoder: its first layer undoes the encoder's last, "
+        "and so on back to the 784 pixels.",
+        "Keep the encoder's Dense layers in a list as you create them; then go through "
+        "that list in reverse order, adding a layers.DenseTranspose tied to each, with "
+        "a ReLU for all but the last, which gets a sigmoid.",
+    ],
+)
+q7 = Question(
+    "01",
+    "q7",
+    _check_squared_error,
+    [
+        "One number per image: square the pixel differences and add them up within "
+        "each image, not across images.",
+        "np.sum over axis 1 of the squared differences gives shape (n,).",
+    ],
 )
 
 
