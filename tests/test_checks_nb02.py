@@ -1,14 +1,15 @@
 """The checks of notebook 02: every wrong answer gets a clear message and a hint.
 
-The right answers are checked by nbval, which runs the solution notebook and compares
-the check cells' "passed" lines with the stored ones.
+The right answers are checked here too (several designs for the encoder and decoder),
+and by nbval, which runs the solution notebook.
 """
 
 import keras
+import numpy as np
 import pytest
 
 from tests.check_verdicts import assert_wrong_with_hint, verdict
-from utils.checks import nb02
+from utils.checks import nb02, solution_code
 
 
 def encoder(
@@ -69,6 +70,23 @@ def conv_size(size, kernel_size, strides, padding):
     return (size - kernel_size) // strides + 1
 
 
+def dense_encoder(code_channels):
+    inputs = keras.Input((28, 28, 1))
+    x = keras.layers.Conv2D(8, 3, strides=4, padding="same")(inputs)
+    x = keras.layers.Dense(code_channels)(x)
+    return keras.Model(inputs, x)
+
+
+def constant_encoder(code_channels):
+    inputs = keras.Input((28, 28, 1))
+    x = keras.layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(inputs)
+    x = keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(x)
+    x = keras.layers.Conv2D(
+        code_channels, 3, padding="same", kernel_initializer="zeros"
+    )(x)
+    return keras.Model(inputs, x)
+
+
 WRONG_ANSWERS = [
     (nb02.q1, "not a function", "expected the function transposed_output_size"),
     (nb02.q1, conv_size, "that is the output of a Conv2D"),
@@ -83,19 +101,19 @@ WRONG_ANSWERS = [
     (nb02.q2, lambda c: encoder(c, strides=1), "the maps do not shrink"),
     (nb02.q2, lambda c: encoder(c, padding="valid"), "Use padding='same'"),
     (nb02.q2, lambda c: encoder(c, flatten=True), "keep the maps 2-D"),
-    (nb02.q2, lambda c: encoder(c, filters=(32, 64)), "expected 5,956 parameters"),
-    (nb02.q2, lambda c: encoder(c, code_activation=None), "negative values"),
+    (nb02.q2, dense_encoder, "has Dense layers"),
+    (nb02.q2, lambda c: encoder(c, filters=(64, 128)), "outside the budget"),
+    (nb02.q2, lambda c: encoder(c, filters=(2, 2)), "too few filters"),
+    (nb02.q2, constant_encoder, "the code must depend on the image"),
     (nb02.q2, lambda c: encoder(4), "use code_channels"),
-    (
-        nb02.q3,
-        lambda c: decoder(c, upsampling=True),
-        "two Conv2DTranspose layers with strides=2",
-    ),
+    (nb02.q2, lambda c: encoder(c, filters=(16,)), "expected 7 × 7 maps"),
     (nb02.q3, lambda c: decoder(c, padding="valid"), "Use padding='same'"),
     (nb02.q3, lambda c: decoder(c, output_activation=None), "activation='sigmoid'"),
-    (nb02.q3, lambda c: decoder(c, filters=(64, 32)), "expected 5,953 parameters"),
+    (nb02.q3, lambda c: decoder(c, output_activation="relu"), "activation='sigmoid'"),
+    (nb02.q3, lambda c: decoder(c, filters=(128, 64)), "outside the budget"),
     (nb02.q3, lambda c: decoder(c, final_conv=False), "expected 1 output channel"),
     (nb02.q3, lambda c: decoder(c, fixed_channels=4), "use code_channels"),
+    (nb02.q3, lambda c: decoder(c, filters=(32,)), "expected 28 × 28 output images"),
     (nb02.q3, lambda c: decoder(c)(keras.Input((7, 7, c))), "received KerasTensor"),
     (nb02.q4, lambda k, i, f, b=True: k * k * f + f * b, "for every one of the"),
     (nb02.q4, lambda k, i, f, b=True: k * i * f + f * b, "the kernel is square"),
@@ -104,13 +122,59 @@ WRONG_ANSWERS = [
     (nb02.q4, lambda k, i, f, b=True: (k * k + 1) * i * f, "not one per input channel"),
     (nb02.q4, lambda k, i, f, b=True: 1 / 0, "raised ZeroDivisionError"),
     (nb02.q5, "a", "a kernel of ones, nothing random"),
-    (nb02.q5, "c", "no activation at all"),
-    (nb02.q5, "d", "expected one of ['a', 'b', 'c']"),
+    (nb02.q5, "b", "only touches the border"),
+    (nb02.q5, "d", "no output pixel is left empty"),
+    (nb02.q5, "e", "expected one of ['a', 'b', 'c', 'd']"),
     (nb02.q6, 3, "the values [1, 2, 4]"),
     (nb02.q6, 5, "different numbers of contributions"),
     (nb02.q6, 1, "between 2 and 8"),
     (nb02.q6, "4", "expected a whole number"),
 ]
+
+
+def untrained_outputs(transposed_grid=True, upsampling_grid=False):
+    """Outputs like the notebook's: a period-4 grid, or a constant, inside 28 × 28."""
+    grid = 0.5 + 0.01 * (np.indices((28, 28)).sum(axis=0) % 4 == 0)
+    flat = np.full((28, 28), 0.5)
+    return {
+        "Conv2DTranspose": grid if transposed_grid else flat,
+        "UpSampling2D + Conv2D": grid if upsampling_grid else flat,
+    }
+
+
+@pytest.mark.parametrize(
+    "prediction, outputs, message",
+    [
+        ("b", untrained_outputs(), "the transposed decoder draws a grid"),
+        ("c", untrained_outputs(), "keeps a constant constant"),
+        ("a", untrained_outputs(False, False), "neither draws a pattern"),
+        ("a", untrained_outputs(True, True), "both draw a pattern"),
+        ("e", untrained_outputs(), "expected one of ['a', 'b', 'c', 'd']"),
+        ("a", [1, 2], "pass the dictionary the cell computed"),
+        ("a", {"Conv2DTranspose": 1, "UpSampling2D + Conv2D": 2}, "one 2-D output"),
+    ],
+)
+def test_wrong_predictions_get_what_the_run_measured(
+    prediction, outputs, message, capsys
+):
+    nb02.q7(prediction, outputs)
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌ q7 not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {nb02.q7.hint_text}" in printed
+
+
+def test_the_prediction_is_checked_against_real_decoders(capsys):
+    """The notebook's two untrained decoders on a constant code: 'a' is what they do."""
+    keras.utils.set_random_seed(3)
+    outputs = {
+        "Conv2DTranspose": decoder(4)(np.ones((1, 7, 7, 4), "float32"))[0, :, :, 0],
+        "UpSampling2D + Conv2D": decoder(4, upsampling=True)(
+            np.ones((1, 7, 7, 4), "float32")
+        )[0, :, :, 0],
+    }
+    nb02.q7("a", outputs)
+    assert capsys.readouterr().out.startswith("✅ q7 passed")
 
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
@@ -120,7 +184,9 @@ def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsy
 
 def test_every_question_of_notebook_02_has_wrong_answers_tested():
     tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 7)}
+    assert tested | {"q7"} == {f"q{n}" for n in range(1, 8)}
+    defined = {name for name in dir(nb02) if name[0] == "q" and name[1:].isdigit()}
+    assert defined == {f"q{n}" for n in range(1, 8)}
 
 
 def test_right_answers_pass(capsys):
@@ -128,8 +194,11 @@ def test_right_answers_pass(capsys):
         (nb02.q1, transposed_size),
         (nb02.q2, encoder),
         (nb02.q3, decoder),
+        (nb02.q3, lambda c: decoder(c, upsampling=True)),
+        (nb02.q2, lambda c: encoder(c, code_activation=None)),
+        (nb02.q2, lambda c: encoder(c, filters=(32, 64))),
         (nb02.q4, lambda k, i, f, b=True: k * k * i * f + f * b),
-        (nb02.q5, " B "),
+        (nb02.q5, " C "),
         (nb02.q6, 4),
         (nb02.q6, 2),
     ]
@@ -188,8 +257,18 @@ def test_unfinished_todo_stops_the_check():
         nb02.q2(unfinished)
 
 
+@pytest.mark.parametrize("name", [f"q{n}" for n in range(1, 8)])
+def test_hints_come_in_levels_and_do_not_give_the_code(name):
+    question = getattr(nb02, name)
+    assert len(question.hints) >= 2
+    lines = [line.strip() for line in solution_code("02", name).splitlines()]
+    for hint in question.hints:
+        for line in lines:
+            assert len(line) < 25 or line not in hint, (name, line)
+
+
 def test_hint_and_solution(capsys):
-    nb02.q4.hint()
+    nb02.q4.hint(2)
     assert "kernel_size * kernel_size * in_channels" in capsys.readouterr().out
     nb02.q3.solution()
     printed = capsys.readouterr().out

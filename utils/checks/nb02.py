@@ -11,6 +11,7 @@ from utils.checks import (
     expect_callable,
     expect_choice,
     expect_model,
+    to_numpy,
     trainable_count,
 )
 
@@ -81,8 +82,8 @@ def _check_transposed_size(transposed_output_size):
     )
 
 
-def _conv_layers(model, kind):
-    return [layer for layer in model.layers if type(layer) is kind]
+# The parameter budget the TODOs give for the encoder and for the decoder.
+BUDGET = (1_000, 50_000)
 
 
 def _check_shapes(model, what, expected_in, expected_out):
@@ -94,46 +95,71 @@ def _check_shapes(model, what, expected_in, expected_out):
     expect(
         len(model.output_shape) == 4,
         f"expected {what} to output maps of shape {expected_out}, got "
-        f"{model.output_shape}: keep the maps 2-D (no Flatten or Dense)",
+        f"{model.output_shape}: keep the maps 2-D (no Flatten)",
     )
+
+
+def _expect_convolutional(model, what):
+    dense = [layer.name for layer in model.layers if type(layer) is keras.layers.Dense]
+    expect(
+        not dense,
+        f"{what} has Dense layers ({', '.join(dense)}): a Dense layer connects every "
+        "pixel with every unit; build it from convolutions, which reuse small filters "
+        "at every position",
+    )
+
+
+def _expect_budget(model, what):
+    count = trainable_count(model)
+    low, high = BUDGET
+    expect(
+        low <= count <= high,
+        f"{what} has {count:,} parameters, outside the budget of {low:,} to "
+        f"{high:,}: "
+        + (
+            "too few filters to describe the digits"
+            if count < low
+            else "use fewer or smaller filters (kernel_size² × in_channels × filters "
+            "weights per layer)"
+        ),
+    )
+    return count
+
+
+def _layer_path(model):
+    """'28 × 28 × 1 -> 14 × 14 × 16 -> ...': the shapes after each layer that changes it."""
+    shapes = [tuple(model.input_shape[1:])]
+    for layer in model.layers[1:]:
+        shape = tuple(layer.output.shape[1:])
+        if len(shape) == 3 and shape != shapes[-1]:
+            shapes.append(shape)
+    return " -> ".join(" × ".join(str(n) for n in shape) for shape in shapes)
 
 
 def _check_encoder(build_encoder):
     expect_callable(build_encoder, "the function build_encoder")
     encoder = expect_model(build_encoder(4), "build_encoder(4) to return a Keras model")
     _check_shapes(encoder, "the encoder", (None, 28, 28, 1), (None, 7, 7, 4))
+    _expect_convolutional(encoder, "the encoder")
     shape = tuple(encoder.output_shape)
     expect(
         shape[1:3] != (28, 28),
-        f"the encoder outputs {shape}: the maps do not shrink. Give the first two "
-        "Conv2D layers strides=2",
+        f"the encoder outputs {shape}: the maps do not shrink. A convolution with "
+        "strides=2 halves the width",
     )
     expect(
         shape[1:3] not in {(6, 6), (5, 5), (3, 3), (4, 4)},
-        f"the encoder outputs {shape}, not 7 × 7: with padding='valid' every 3 × 3 "
-        "kernel trims the border. Use padding='same' so stride 2 halves 28 to 14 to 7",
+        f"the encoder outputs {shape}, not 7 × 7: with padding='valid' every kernel "
+        "trims the border. Use padding='same' so stride 2 halves 28 to 14 to 7",
     )
     expect(
         shape[1:3] == (7, 7),
-        f"expected 7 × 7 maps after two stride-2 layers (28 -> 14 -> 7), got {shape}",
+        f"expected 7 × 7 maps (28 -> 14 -> 7 takes two halvings), got {shape}",
     )
     expect(
         shape[3] == 4,
         f"build_encoder(4) should output 4 code channels, got {shape[3]}: the last "
-        "layer has code_channels filters",
-    )
-    count = trainable_count(encoder)
-    expect(
-        count == 5956,
-        f"expected 5,956 parameters (160 + 4,640 + 1,156: 3 × 3 kernels with 16, 32 "
-        f"and code_channels filters), found {count:,}",
-    )
-    images = np.random.default_rng(0).uniform(0, 1, (4, 28, 28, 1)).astype("float32")
-    # A direct call, not predict: no tf.function is traced for a throwaway model.
-    codes = keras.ops.convert_to_numpy(encoder(images))
-    expect(
-        codes.min() >= 0.0,
-        "the code has negative values: use activation='relu' on every encoder layer",
+        "layer sets the number of channels, code_channels of them",
     )
     wider = build_encoder(8)
     expect(
@@ -141,61 +167,61 @@ def _check_encoder(build_encoder):
         f"build_encoder(8) gives {wider.output_shape}, expected (None, 7, 7, 8): use "
         "code_channels, not a fixed number",
     )
-    return (
-        "28 × 28 × 1 -> 14 × 14 × 16 -> 7 × 7 × 32 -> a 7 × 7 × 4 code, "
-        "5,956 parameters."
+    count = _expect_budget(encoder, "the encoder")
+    images = np.random.default_rng(0).uniform(0, 1, (4, 28, 28, 1)).astype("float32")
+    # A direct call, not predict: no tf.function is traced for a throwaway model.
+    codes = keras.ops.convert_to_numpy(encoder(images))
+    expect(bool(np.all(np.isfinite(codes))), "the codes hold NaN or infinite values")
+    expect(
+        not np.allclose(codes[0], codes[1]),
+        "two different images got the same code: the code must depend on the image",
     )
+    return f"{_layer_path(encoder)}: a code of {7 * 7 * 4} numbers, {count:,} parameters."
 
 
 def _check_decoder(build_decoder):
     expect_callable(build_decoder, "the function build_decoder")
     decoder = expect_model(build_decoder(4), "build_decoder(4) to return a Keras model")
     _check_shapes(decoder, "the decoder", (None, 7, 7, 4), (None, 28, 28, 1))
+    _expect_convolutional(decoder, "the decoder")
     shape = tuple(decoder.output_shape)
-    transposed = [
-        layer
-        for layer in _conv_layers(decoder, keras.layers.Conv2DTranspose)
-        if tuple(layer.strides) == (2, 2)
-    ]
-    expect(
-        len(transposed) == 2,
-        "expected two Conv2DTranspose layers with strides=2 to grow 7 -> 14 -> 28, "
-        f"found {len(transposed)} (UpSampling2D is the other way, compared in "
-        "section 6)",
-    )
     expect(
         shape[1:3] not in {(15, 15), (31, 31), (29, 29), (30, 30)},
         f"the decoder outputs {shape}: padding='valid' lets each Conv2DTranspose "
         "overhang. Use padding='same', so stride 2 exactly doubles the size",
     )
     expect(
+        shape[1:3] != (7, 7),
+        f"the decoder outputs {shape}: the maps do not grow. A Conv2DTranspose with "
+        "strides=2 (or UpSampling2D) doubles the width",
+    )
+    expect(
         shape[1:3] == (28, 28),
-        f"expected 28 × 28 output images (7 -> 14 -> 28 with strides=2), got {shape}",
+        f"expected 28 × 28 output images (7 -> 14 -> 28: two doublings), got {shape}",
     )
     expect(
         shape[3] == 1,
-        f"expected 1 output channel (a gray image), got {shape[3]}: end with a "
-        "Conv2D of 1 filter",
-    )
-    count = trainable_count(decoder)
-    expect(
-        count == 5953,
-        f"expected 5,953 parameters (1,184 + 4,624 + 145: 3 × 3 kernels with 32, 16 "
-        f"and 1 filters), found {count:,}",
-    )
-    codes = np.random.default_rng(1).normal(0, 30, (4, 7, 7, 4)).astype("float32")
-    outputs = keras.ops.convert_to_numpy(decoder(codes))
-    expect(
-        outputs.min() >= 0.0 and outputs.max() <= 1.0,
-        f"outputs range over [{outputs.min():.2f}, {outputs.max():.2f}]: pixels lie "
-        "in [0, 1], so put activation='sigmoid' on the last layer",
+        f"expected 1 output channel (a gray image), got {shape[3]}: the last layer "
+        "needs a single filter",
     )
     expect(
         tuple(build_decoder(8).input_shape) == (None, 7, 7, 8),
         "build_decoder(8) should take codes of shape (None, 7, 7, 8): "
         "use code_channels",
     )
-    return "7 × 7 × 4 -> 14 × 14 × 32 -> 28 × 28 × 16 -> 28 × 28 × 1, 5,953 parameters."
+    count = _expect_budget(decoder, "the decoder")
+    codes = np.random.default_rng(1).normal(0, 30, (4, 7, 7, 4)).astype("float32")
+    outputs = keras.ops.convert_to_numpy(decoder(codes))
+    expect(
+        outputs.min() >= 0.0 and outputs.max() <= 1.0,
+        f"outputs range over [{outputs.min():.2f}, {outputs.max():.2f}]: pixels lie "
+        "in [0, 1], so the last layer needs activation='sigmoid'",
+    )
+    expect(
+        not np.allclose(outputs[0], outputs[1]),
+        "two different codes gave the same image: the output must depend on the code",
+    )
+    return f"{_layer_path(decoder)}, outputs in [0, 1], {count:,} parameters."
 
 
 PARAMETER_CASES = [
@@ -254,20 +280,73 @@ def _check_parameter_count(conv_parameter_count):
 
 
 def _check_checkerboard_cause(answer):
-    letter = expect_choice(answer, {"a", "b", "c"})
+    letter = expect_choice(answer, {"a", "b", "c", "d"})
     expect(
         letter != "a",
         "the demonstration used a kernel of ones, nothing random, and still made the "
         "pattern",
     )
     expect(
-        letter != "c",
-        "the demonstration has no activation at all, and still makes the pattern",
+        letter != "b",
+        "the zero padding only touches the border, and the pattern fills the middle "
+        "of the output, far from any border",
+    )
+    expect(
+        letter != "d",
+        "no output pixel is left empty: the smallest value in the middle is 1, not 0. "
+        "Count how many stamps land on each output pixel",
     )
     return (
         "a 3-wide footprint moved 2 pixels at a time overlaps unevenly: "
         "1, 2 or 4 contributions per output pixel."
     )
+
+
+# Notebook 02's prediction: what do two untrained decoders draw from a constant code?
+GRID_OPTIONS = {
+    (True, False): "a",
+    (False, False): "b",
+    (True, True): "c",
+    (False, True): "d",
+}
+
+
+def has_grid(image, margin=6):
+    """True when the inside of a 2-D output (``margin`` pixels from the border) varies."""
+    inside = np.asarray(image, dtype="float64")[margin:-margin, margin:-margin]
+    return bool(inside.max() - inside.min() > 1e-4 * max(1e-6, np.abs(inside).max()))
+
+
+def _check_grid_prediction(prediction, untrained_outputs):
+    letter = expect_choice(prediction, {"a", "b", "c", "d"})
+    names = ("Conv2DTranspose", "UpSampling2D + Conv2D")
+    expect(
+        isinstance(untrained_outputs, dict) and set(names) <= set(untrained_outputs),
+        "pass the dictionary the cell computed, check.q7(prediction, "
+        f"untrained_outputs); received {type(untrained_outputs).__name__}",
+    )
+    images = [np.squeeze(to_numpy(untrained_outputs[name])) for name in names]
+    expect(
+        all(image.ndim == 2 and min(image.shape) > 12 for image in images),
+        "expected one 2-D output image per decoder in untrained_outputs",
+    )
+    grids = tuple(has_grid(image) for image in images)
+    truth = GRID_OPTIONS[grids]
+    spreads = ", ".join(
+        f"{name}: inside values {image[6:-6, 6:-6].min():.4f} to "
+        f"{image[6:-6, 6:-6].max():.4f}"
+        for name, image in zip(names, images)
+    )
+    explanation = {
+        "a": "the transposed decoder draws a grid from nothing but uneven overlaps, "
+        "and copying pixels into 2 × 2 blocks, then convolving, keeps a constant "
+        "constant away from the border",
+        "b": "neither draws a pattern inside in this run",
+        "c": "both draw a pattern inside in this run",
+        "d": "only the upsampling decoder draws a pattern in this run",
+    }[truth]
+    expect(letter == truth, f"this run measured {spreads}: {explanation}")
+    return f"{spreads}: {explanation}."
 
 
 def spread_of_constant(kernel_size, strides=2, size=12):
@@ -314,45 +393,82 @@ q1 = Question(
     "02",
     "q1",
     _check_transposed_size,
-    "a Conv2DTranspose places one kernel footprint every `strides` pixels. 'same': "
-    "size * strides. 'valid': (size - 1) * strides + kernel_size.",
+    [
+        "a Conv2DTranspose places one kernel footprint every `strides` pixels: where "
+        "does the last footprint end? 'same' then crops the result.",
+        "'same': size * strides. 'valid': the last of the `size` footprints starts "
+        "(size - 1) * strides pixels in and is kernel_size wide.",
+    ],
 )
 q2 = Question(
     "02",
     "q2",
     _check_encoder,
-    "keras.layers.Conv2D(16, 3, strides=2, padding='same', activation='relu'), the "
-    "same with 32 filters, then Conv2D(code_channels, 3, padding='same', "
-    "activation='relu').",
+    [
+        "with padding='same', a convolution with strides=2 halves the width: how many "
+        "halvings take 28 to 7? The last layer decides how many channels the code has.",
+        "two Conv2D layers with strides=2 and padding='same' (for example 16 and then "
+        "32 filters of 3 × 3, ReLU) take 28 -> 14 -> 7; a last Conv2D with "
+        "code_channels filters and stride 1 makes the code.",
+    ],
 )
 q3 = Question(
     "02",
     "q3",
     _check_decoder,
-    "mirror the encoder: Conv2DTranspose(32, 3, strides=2, padding='same', "
-    "activation='relu'), the same with 16 filters, then Conv2D(1, 3, padding='same', "
-    "activation='sigmoid').",
+    [
+        "mirror the encoder: two doublings take 7 back to 28, and the last layer draws "
+        "one channel of pixel values in [0, 1].",
+        "two Conv2DTranspose layers with strides=2 and padding='same' (for example 32 "
+        "and then 16 filters of 3 × 3, ReLU) take 7 -> 14 -> 28; a last Conv2D with "
+        "1 filter and a sigmoid draws the image.",
+    ],
 )
 q4 = Question(
     "02",
     "q4",
     _check_parameter_count,
-    "each of the `filters` kernels has kernel_size * kernel_size * in_channels "
-    "weights, plus one bias per filter when use_bias is True.",
+    [
+        "each filter has one kernel per input channel, and the kernel is square; "
+        "then count the biases.",
+        "each of the `filters` kernels has kernel_size * kernel_size * in_channels "
+        "weights, plus one bias per filter when use_bias is True.",
+    ],
 )
 q5 = Question(
     "02",
     "q5",
     _check_checkerboard_cause,
-    "look at the numbers the ones-kernel demonstration printed: what differs from "
-    "one output pixel to its neighbour?",
+    [
+        "look at the numbers the ones-kernel demonstration printed: what differs from "
+        "one output pixel to its neighbour, and what could make it differ?",
+        "the kernel is all ones, there is no activation, and the middle is far from "
+        "the border: count how many 3-wide stamps, placed 2 pixels apart, cover each "
+        "output pixel (the figure of section 1).",
+    ],
 )
 q6 = Question(
     "02",
     "q6",
     _check_even_kernel,
-    "footprints placed every 2 pixels cover the output evenly when the footprint's "
-    "width is a multiple of 2.",
+    [
+        "footprints placed every 2 pixels cover the output evenly when each output "
+        "pixel is covered the same number of times.",
+        "with strides=2 a footprint whose width is a multiple of 2 covers every output "
+        "pixel equally often; an odd width does not.",
+    ],
+)
+q7 = Question(
+    "02",
+    "q7",
+    _check_grid_prediction,
+    [
+        "a constant code is the same everywhere: any pattern in the output comes from "
+        "the layers themselves. Which layers overlap unevenly?",
+        "UpSampling2D copies each pixel into a 2 × 2 block and a 'same' Conv2D treats "
+        "every position alike; a Conv2DTranspose with kernel 3 and stride 2 overlaps "
+        "1, 2 or 4 times, as in section 6's demonstration.",
+    ],
 )
 
 

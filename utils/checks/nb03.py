@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from utils import metrics
+from utils import metrics, noise
 from utils.checks import (
     Question,
     Wrong,
@@ -22,68 +22,219 @@ def _close(a, b, tolerance=1e-3):
     return bool(np.isclose(float(a), float(b), atol=tolerance, rtol=0.0))
 
 
+# ---- q1-q3: the three corruptions, compared with utils.noise -------------------------
+
+_RNG = np.random.default_rng(5)
+# Images like MNIST's: about half the pixels are background (0), the rest ink in (0, 1].
+MIXED = np.where(
+    _RNG.uniform(size=(300, 784)) < 0.5, 0.0, _RNG.uniform(0.05, 1.0, (300, 784))
+).astype("float32")
+GRAY = np.full((200, 784), 0.5, "float32")  # mid-gray: noise can go both ways
+SQUARE = _RNG.uniform(size=(6, 28, 28)).astype("float32")  # another shape
+
+
+def _corrupt(function, images, level, seed):
+    """Call ``function(images, level, seed=seed)`` on a copy; return a float array.
+
+    Raises ``Wrong`` for an input changed in place, another shape, a dtype that is not
+    float32, or values that are not finite.
+    """
+    given = images.copy()
+    output = function(given, level, seed=seed)
+    expect(
+        np.array_equal(given, images),
+        "you changed `images` in place: return a new array, so that the clean images "
+        "(the targets of training) stay clean",
+    )
+    expect(output is not None, "your function returned None: return the corrupted copy")
+    output = to_numpy(output)
+    expect(
+        output.shape == images.shape,
+        f"expected the shape of `images` {images.shape}, got {output.shape}",
+    )
+    expect(
+        output.dtype == np.float32,
+        f"expected float32 values, got {output.dtype}: NumPy draws float64 numbers, "
+        "so convert the result with .astype('float32') (Keras trains in float32, and "
+        "float64 doubles the memory of the training set)",
+    )
+    expect(bool(np.all(np.isfinite(output))), "the output has NaN or infinite values")
+    return output
+
+
+def _expect_in_unit_range(output, what):
+    low, high = float(output.min()), float(output.max())
+    expect(
+        low >= 0.0 and high <= 1.0,
+        f"{what} range over [{low:.2f}, {high:.2f}]: pixel values must stay in [0, 1]; "
+        "clip the result (np.clip or keras.ops.clip)",
+    )
+
+
+def _expect_seeded(function, images, level, output):
+    """The same seed gives the same output; another seed another one; and every image
+    gets its own draw."""
+    expect(
+        not np.all(output == output[:1]),
+        "every image got the same corruption: draw one random number per pixel of "
+        "every image (an array of the shape of `images`), not one per pixel position",
+    )
+    again = to_numpy(function(images.copy(), level, seed=0))
+    expect(
+        np.array_equal(again, output),
+        "the same seed gave a different result: make the generator from `seed` "
+        "(np.random.default_rng(seed) or keras.random.SeedGenerator(seed))",
+    )
+    other = to_numpy(function(images.copy(), level, seed=1))
+    expect(
+        not np.array_equal(other, output),
+        "seed=0 and seed=1 gave the same result: use the `seed` argument",
+    )
+
+
+def _expect_share(share, expected, what, tolerance):
+    expect(
+        abs(share - expected) <= tolerance,
+        f"expected about {expected:.0%} of the pixels {what}, found {share:.1%}",
+    )
+
+
 def _check_mask_pixels(mask_pixels):
     expect_callable(mask_pixels, "the function mask_pixels")
-    x = np.full((200, 784), 0.7, dtype="float32")
-    original = x.copy()
-    masked = np.asarray(mask_pixels(x, 0.3, 0), dtype="float32")
+    fraction = 0.3
+    masked = _corrupt(mask_pixels, MIXED, fraction, 0)
+    inked = MIXED > 0
+    ratio = masked[inked] / MIXED[inked]
     expect(
-        masked.shape == x.shape,
-        f"expected the shape of x {x.shape}, got {masked.shape}",
+        not np.any(np.isclose(ratio, 1.0 / (1.0 - fraction), atol=1e-3)),
+        "some kept pixels were multiplied by 1 / (1 - fraction), as dropout does: "
+        "masking noise leaves the kept pixels as they are",
     )
+    _expect_in_unit_range(masked, "masked values")
+    _expect_seeded(mask_pixels, GRAY, fraction, _corrupt(mask_pixels, GRAY, fraction, 0))
     expect(
-        np.array_equal(x, original),
-        "you changed x in place: return a new array (for example x * keep) so the "
-        "clean images stay clean",
+        bool(np.all(np.isclose(ratio, 0.0) | np.isclose(ratio, 1.0))),
+        "each pixel should keep its own value or become 0; found other values: masking "
+        "multiplies by 0 or 1, it does not add or scale",
     )
+    zeroed = float(np.mean(np.isclose(ratio, 0.0)))
     expect(
-        np.all(np.isclose(masked, 0.0) | np.isclose(masked, 0.7)),
-        "on an image of 0.7 everywhere, every pixel should stay 0.7 or become 0; found "
-        "other values: masking multiplies by 0 or 1, it does not add or scale",
+        abs(zeroed - (1.0 - fraction)) > 0.03,
+        f"you set {zeroed:.0%} of the inked pixels to 0 with fraction=0.3: `fraction` "
+        "is the share set to 0, not the share kept",
     )
-    zero_share = float(np.mean(masked == 0.0))
-    expect(
-        abs(zero_share - 0.7) > 0.02,
-        f"you set {zero_share:.0%} of the pixels to 0 with fraction=0.3: `fraction` is "
-        "the share set to 0, so keep a pixel when its random draw is >= fraction",
-    )
-    per_image = np.mean(masked == 0.0, axis=1)
+    per_image = ((masked == 0.0) & inked).sum(axis=1) / inked.sum(axis=1)
     expect(
         not np.all(np.isin(per_image, (0.0, 1.0))),
         "you masked whole images: each pixel of each image is kept or set to 0 on its "
         "own draw",
     )
+    _expect_share(zeroed, fraction, "set to 0 with fraction=0.3", 0.015)
+    reference = noise.masking(MIXED, fraction, seed=0)
+    _expect_share(
+        float(np.mean(_corrupt(mask_pixels, MIXED, 0.1, 2)[inked] == 0.0)),
+        0.1,
+        "set to 0 with fraction=0.1",
+        0.015,
+    )
+    squares = _corrupt(mask_pixels, SQUARE, fraction, 0)
     expect(
-        abs(zero_share - 0.3) < 0.02,
-        "expected about 30% of the pixels at 0 with fraction=0.3, found "
-        f"{zero_share:.0%}",
+        bool(np.all((squares == 0.0) | (squares == SQUARE))),
+        "on images of shape (n, 28, 28) some pixels changed to values other than 0",
+    )
+    return (
+        f"each pixel is set to 0 with probability `fraction`: {zeroed:.1%} of the inked "
+        f"pixels here, {np.mean(reference[inked] == 0.0):.1%} with noise.masking."
+    )
+
+
+def _check_gaussian(add_gaussian_noise):
+    expect_callable(add_gaussian_noise, "the function add_gaussian_noise")
+    stddev = 0.2
+    noisy = _corrupt(add_gaussian_noise, GRAY, stddev, 0)
+    _expect_in_unit_range(noisy, "noisy values")
+    _expect_seeded(add_gaussian_noise, GRAY, stddev, noisy)
+    changed = float(np.mean(noisy != GRAY))
+    expect(
+        changed > 0.99,
+        f"only {changed:.0%} of the pixels changed: additive noise adds a random "
+        "number to every pixel",
+    )
+    difference = noisy - GRAY
+    reference = noise.gaussian(GRAY, stddev, seed=0) - GRAY
+    spread, expected = float(difference.std()), float(reference.std())
+    expect(
+        abs(spread - stddev**2) > 0.01,
+        f"the noise has a standard deviation of {spread:.3f}, about stddev² = "
+        f"{stddev**2:.2f}: `stddev` is the standard deviation itself, not the variance",
     )
     expect(
-        not np.all(masked == masked[0]),
-        "every image got the same mask: draw one random number per pixel of every "
-        "image (an array of x's shape)",
-    )
-    again = np.asarray(mask_pixels(x, 0.3, 0), dtype="float32")
-    expect(
-        np.array_equal(again, masked),
-        "the same seed gave a different mask: draw from np.random.default_rng(seed)",
-    )
-    other = np.asarray(mask_pixels(x, 0.3, 1), dtype="float32")
-    expect(
-        not np.array_equal(other, masked),
-        "seed=0 and seed=1 gave the same mask: use the seed argument for the generator",
-    )
-    images = np.random.default_rng(5).uniform(size=(50, 784)).astype("float32")
-    masked = np.asarray(mask_pixels(images, 0.1, 2), dtype="float32")
-    expect(
-        np.all((masked == 0.0) | np.isclose(masked, images)),
-        "on real-valued images each pixel should keep its own value or become 0",
+        abs(float(difference.mean())) < 0.01,
+        f"the noise averages {difference.mean():+.3f}, not 0: Gaussian noise is "
+        "centred on 0, so it darkens as many pixels as it brightens",
     )
     expect(
-        abs(float(np.mean(masked == 0.0)) - 0.1) < 0.02,
-        "with fraction=0.1 about 10% of the pixels should be 0",
+        abs(spread - expected) < 0.01,
+        f"the noise has a standard deviation of {spread:.3f} with stddev=0.2; "
+        f"noise.gaussian gives {expected:.3f} (a little under 0.2, from the clipping): "
+        "draw from a normal distribution with standard deviation `stddev`",
     )
-    return "each pixel is set to 0 with probability `fraction`, independently."
+    background = _corrupt(add_gaussian_noise, MIXED, 0.3, 3)[MIXED == 0]
+    reference_background = noise.gaussian(MIXED, 0.3, seed=3)[MIXED == 0]
+    expect(
+        abs(float(background.mean()) - float(reference_background.mean())) < 0.01,
+        f"on black pixels your noise averages {background.mean():.3f}, noise.gaussian "
+        f"{reference_background.mean():.3f}: add the noise first, then clip",
+    )
+    squares = _corrupt(add_gaussian_noise, SQUARE, stddev, 0)
+    _expect_in_unit_range(squares, "on (n, 28, 28) images the noisy values")
+    return (
+        f"every pixel moved by N(0, stddev²) and clipped: a spread of {spread:.3f} with "
+        f"stddev=0.2, {expected:.3f} with noise.gaussian."
+    )
+
+
+def _check_salt_and_pepper(salt_and_pepper):
+    expect_callable(salt_and_pepper, "the function salt_and_pepper")
+    fraction = 0.2
+    output = _corrupt(salt_and_pepper, GRAY, fraction, 0)
+    _expect_in_unit_range(output, "the values")
+    _expect_seeded(salt_and_pepper, GRAY, fraction, output)
+    hit = output != GRAY
+    expect(
+        bool(np.all(np.isin(output[hit], (0.0, 1.0)))),
+        "the pixels you changed should become exactly 0 (pepper) or 1 (salt); found "
+        "other values. Every other pixel keeps its own value",
+    )
+    share = float(hit.mean())
+    expect(
+        not 1.6 * fraction <= share <= 2.2 * fraction,
+        f"you changed {share:.0%} of the pixels with fraction=0.2: `fraction` is the "
+        "share of pixels hit in all, salt and pepper together (half of them each)",
+    )
+    expect(
+        abs(share - (1.0 - fraction)) > 0.03,
+        f"you changed {share:.0%} of the pixels with fraction=0.2: `fraction` is the "
+        "share that is replaced, not the share kept",
+    )
+    _expect_share(share, fraction, "replaced with fraction=0.2", 0.015)
+    salt = float(np.mean(output[hit] == 1.0))
+    expect(
+        0.45 <= salt <= 0.55,
+        f"{salt:.0%} of the replaced pixels are 1 (salt) and {1 - salt:.0%} are 0 "
+        "(pepper): choose 0 or 1 with a fair coin for each replaced pixel",
+    )
+    mixed = _corrupt(salt_and_pepper, MIXED, fraction, 4)
+    expect(
+        bool(np.all((mixed == MIXED) | (mixed == 0.0) | (mixed == 1.0))),
+        "on varied images some pixels changed to values other than 0 or 1",
+    )
+    reference = noise.salt_and_pepper(GRAY, fraction, seed=0)
+    return (
+        f"{share:.1%} of the pixels replaced, {salt:.0%} of them by salt "
+        f"(noise.salt_and_pepper: {np.mean(reference != GRAY):.1%}, "
+        f"{np.mean(reference[reference != GRAY] == 1.0):.0%})."
+    )
 
 
 def _check_psnr(psnr_by_hand):
@@ -166,20 +317,69 @@ def _check_dense_autoencoder(build):
 
 
 def _check_clean_target(answer):
-    letter = expect_choice(answer, {"a", "b", "c"})
+    letter = expect_choice(answer, {"a", "b", "c", "d"})
     expect(
-        letter != "a",
+        letter != "b",
         "the noise is random and new every epoch: there is no pattern in it to learn, "
-        "and the clean target asks the network to remove it",
+        "and the clean target asks the network to remove it, not to reproduce it",
     )
     expect(
         letter != "c",
         "cross-entropy is never negative for targets in [0, 1], noisy or not",
     )
+    expect(
+        letter != "d",
+        "the clean images are the same in both set-ups (they are the inputs of a plain "
+        "autoencoder); what changes is what the network must do to reach its target",
+    )
     return (
         "with the clean target, copying the input is no longer the best answer: the "
         "network must know what digits look like to undo the corruption."
     )
+
+
+# Notebook 03's prediction: which corruption leaves the lowest PSNR at level 0.3?
+PREDICTION_OPTIONS = {"a": "gaussian", "b": "salt-and-pepper", "c": "masking"}
+
+
+def _check_lowest_psnr(prediction, baseline_psnr, level=0.3):
+    letter = expect_choice(prediction, {"a", "b", "c", "d"})
+    expect(
+        isinstance(baseline_psnr, dict)
+        and set(PREDICTION_OPTIONS.values()) <= set(baseline_psnr),
+        "pass the dictionary the PSNR cell computed, check.q6(prediction, "
+        f"baseline_psnr); received {type(baseline_psnr).__name__}",
+    )
+    try:
+        values = {
+            name: float(baseline_psnr[name][level])
+            for name in PREDICTION_OPTIONS.values()
+        }
+    except (KeyError, TypeError, ValueError):
+        raise Wrong(
+            f"expected baseline_psnr[name][{level}], a PSNR in dB for each noise type"
+        ) from None
+    lowest = min(values, key=values.get)
+    spread = max(values.values()) - min(values.values())
+    truth = "d" if spread < 1.0 else {v: k for k, v in PREDICTION_OPTIONS.items()}[lowest]
+    shown = ", ".join(f"{name} {value:.2f} dB" for name, value in values.items())
+    explanation = (
+        "salt-and-pepper changes fewer pixels than Gaussian noise, but each by a lot: "
+        "on the black background half of its hits turn a 0 into a 1, an error of 1, "
+        "and squared errors punish a few large misses more than many small ones"
+        if lowest == "salt-and-pepper"
+        else f"{lowest} leaves the largest mean squared error in this run"
+    )
+    expect(
+        letter == truth,
+        f"at level {level} this run measured {shown}: "
+        + (
+            f"within {spread:.1f} dB of each other"
+            if truth == "d"
+            else f"the lowest is {lowest}, a spread of {spread:.1f} dB. {explanation}"
+        ),
+    )
+    return f"{shown}. " + (explanation if truth != "d" else "")
 
 
 def _holes():
@@ -290,42 +490,103 @@ q1 = Question(
     "03",
     "q1",
     _check_mask_pixels,
-    "rng = np.random.default_rng(seed); keep = rng.uniform(size=x.shape) >= fraction; "
-    "return x * keep.",
+    [
+        "give every pixel of every image its own random number, and use it to decide "
+        "whether that pixel survives; a pixel is dropped with probability `fraction`.",
+        "np.random.default_rng(seed).uniform with size=images.shape gives one number in "
+        "[0, 1) per pixel; compare it with `fraction` to get a mask of 0s and 1s, "
+        "multiply (a new array, not in place), and return float32.",
+    ],
 )
 q2 = Question(
     "03",
     "q2",
-    _check_psnr,
-    "mse = np.mean((x - x_hat) ** 2, axis=1) gives one MSE per image; "
-    "return float(np.mean(10 * np.log10(1.0 / mse))).",
+    _check_gaussian,
+    [
+        "every pixel gets its own draw from a normal distribution centred on 0 with "
+        "standard deviation `stddev`; afterwards some values lie outside [0, 1].",
+        "the generator's .normal(0.0, stddev, size=images.shape) draws the noise; add "
+        "it, then np.clip to [0, 1], and convert to float32.",
+    ],
 )
 q3 = Question(
     "03",
     "q3",
-    _check_dense_autoencoder,
-    "keras.Input((784,)), keras.layers.Dense(hidden_units, activation='sigmoid', "
-    "name='encoder'), then keras.layers.Dense(784, activation='sigmoid').",
+    _check_salt_and_pepper,
+    [
+        "two random decisions per pixel: is it hit (probability `fraction`), and if "
+        "so, does it become 0 or 1 (a fair coin)?",
+        "draw two uniform arrays of images.shape from one generator: the first below "
+        "`fraction` marks the hit pixels, the second below 0.5 picks salt; np.where "
+        "combines them with the original values; return float32.",
+    ],
 )
 q4 = Question(
     "03",
     "q4",
     _check_clean_target,
-    "if the target were the noisy input itself, which function would give a loss of "
-    "zero?",
+    [
+        "if the target were the noisy input itself, which function would give a loss "
+        "of zero?",
+        "the identity function reproduces a noisy input perfectly; with a clean target "
+        "the identity keeps the noise in its output and pays for it in the loss.",
+    ],
 )
 q5 = Question(
     "03",
     "q5",
-    _check_hole_errors,
-    "squared = (x - x_hat) ** 2; inside = squared[hole == 1].mean(); "
-    "outside = squared[hole == 0].mean(); return float(inside), float(outside).",
+    _check_psnr,
+    [
+        "one mean squared error per image (average over the pixels of each row), turn "
+        "each into decibels, then average the decibels over the images.",
+        "np.mean over axis=1 gives one MSE per image; 10 * np.log10(1 / MSE) is its "
+        "PSNR with peak 1; np.mean of those, as a float.",
+    ],
 )
 q6 = Question(
     "03",
     "q6",
+    _check_lowest_psnr,
+    [
+        "PSNR falls as the mean squared error grows: which corruption makes the "
+        "largest squared errors, counting how many pixels it changes and by how much?",
+        "at level 0.3, Gaussian noise moves every pixel by about 0.3 (squared: 0.09); "
+        "masking only changes inked pixels; salt-and-pepper changes 30 % of all "
+        "pixels, half of them by up to 1 (squared: up to 1).",
+    ],
+)
+q7 = Question(
+    "03",
+    "q7",
+    _check_dense_autoencoder,
+    [
+        "the course's model has one hidden layer: 784 pixels in, hidden_units code "
+        "values in (0, 1), 784 pixel values in [0, 1] out.",
+        "two keras.layers.Dense layers after keras.Input((784,)), both with a sigmoid; "
+        "the hidden one needs name='encoder' (section 5 reads its weights).",
+    ],
+)
+q8 = Question(
+    "03",
+    "q8",
+    _check_hole_errors,
+    [
+        "square the differences first, then average them twice: once over the pixels "
+        "of the hole, once over all the others.",
+        "boolean indexing with hole == 1 (and hole == 0) picks the pixels of each "
+        "part; .mean() of the squared differences there; return two floats.",
+    ],
+)
+q9 = Question(
+    "03",
+    "q9",
     _check_paste,
-    "hole is 1 in the hole and 0 elsewhere: corrupted * (1 - hole) + x_hat * hole.",
+    [
+        "hole is 1 in the hole and 0 elsewhere: use it as a weight to choose, pixel by "
+        "pixel, between the two arrays.",
+        "a weighted sum with weights (1 - hole) for the known pixels and hole for the "
+        "model's pixels, or np.where on hole == 1; return a new array.",
+    ],
 )
 
 
