@@ -463,7 +463,7 @@ def _check_worst_stretch(worst_stretch):
 
 
 # The challenge: the trained LSTM autoencoder's test BCE on the first 1,000 test digits.
-CHALLENGE_BCE = {"full": 0.16, "fast": 0.27}
+CHALLENGE_BCE = {"full": 0.16, "fast": 0.32}
 CHALLENGE_IMAGES = 1000
 
 
