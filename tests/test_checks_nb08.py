@@ -330,9 +330,14 @@ def test_right_calls_pass(question, arguments, capsys):
     assert printed.startswith(f"✅ {question.name} passed"), printed
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="what a fit without a new compile does after a change of `trainable` "
+    "depends on the backend",
+)
 def test_unfreezing_without_compiling_again_is_caught(capsys):
-    """Keras reads `trainable` when it compiles: a second fit without compile keeps the
-    encoders frozen on some backends and fails on others; neither passes."""
+    """Keras reads `trainable` when it compiles: on TensorFlow a second fit without
+    compile reuses the traced step, so the encoders stay frozen."""
 
     def two_phase_compiled_once(classifier, images, labels, head_steps, steps, after_head=None):
         set_encoder_trainable(classifier, False)
@@ -345,6 +350,7 @@ def test_unfreezing_without_compiling_again_is_caught(capsys):
     nb08.q4(two_phase_compiled_once)
     printed = capsys.readouterr().out
     assert printed.startswith("❌ q4 not yet:"), printed
+    assert "did not change in the second phase" in printed, printed
 
 
 def test_every_question_of_notebook_08_has_wrong_answers_tested():
