@@ -522,8 +522,8 @@ def _check_challenge(classifier, test_images, test_labels):
         "codes the graph is built on, or the epochs on the spread labels",
     )
     return (
-        f"test error {error:.2f} % on the first {len(images):,} test images with 100 "
-        f"labels, below the {mode}-mode target of {target} %."
+        "the test error with 100 labels is below the target for this mode (the "
+        "numbers: the table above)."
     )
 
 
