@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 
 from tests.check_verdicts import assert_wrong_with_hint
+from utils import noise, pretraining
 from utils.checks import nb08
+
+# The notebook's helpers the learner's functions call by name.
+build_layer_autoencoder = pretraining.build_layer_autoencoder
+
+
+def fine_tune(classifier, images, labels, steps=20, seed=0):
+    keras.utils.set_random_seed(seed)
+    return pretraining.fit_steps(classifier, images, labels, steps)
 
 # ---- Right answers ------------------------------------------------------------
 
@@ -29,15 +38,54 @@ def balanced_indices_shuffled(labels, per_class, seed):
     )
 
 
-def layer_autoencoder(
-    input_dim, hidden_units, name, hidden="sigmoid", output="sigmoid", extra=False
+def pretrain_greedily(images, layer_sizes, epochs, level=0.25, seed=0):
+    encoder_layers, codes = [], images
+    for number, hidden_units in enumerate(layer_sizes, start=1):
+        keras.utils.set_random_seed(seed + number)
+        name = f"hidden_{number}"
+        autoencoder = build_layer_autoencoder(codes.shape[1], hidden_units, name)
+        autoencoder.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy")
+        for epoch in range(epochs):
+            corrupted = noise.masking(codes, level, seed=100 * number + epoch)
+            history = autoencoder.fit(corrupted, codes, batch_size=256, verbose=0)
+            print(f"layer {number}, epoch {epoch + 1}: {history.history['loss'][-1]:.4f}")
+        layer = autoencoder.get_layer(name)
+        codes = keras.Model(autoencoder.input, layer.output).predict(codes, verbose=0)
+        encoder_layers.append(layer)
+    return encoder_layers, codes
+
+
+def greedy_variant(
+    on_images=False, clean_inputs=False, noisy_targets=False, fresh_layers=False,
+    no_fit=False, one_epoch=False, gaussian=False, stale_codes=False,
+    name_format="hidden_{}",
 ):
-    inputs = keras.Input((input_dim,))
-    codes = keras.layers.Dense(hidden_units, activation=hidden, name=name)(inputs)
-    if extra:
-        codes = keras.layers.Dense(hidden_units, activation="sigmoid")(codes)
-    outputs = keras.layers.Dense(input_dim, activation=output)(codes)
-    return keras.Model(inputs, outputs)
+    def run(images, layer_sizes, epochs, level=0.25, seed=0):
+        encoder_layers, codes = [], images
+        for number, hidden_units in enumerate(layer_sizes, start=1):
+            source = images if on_images else codes
+            name = name_format.format(number)
+            autoencoder = build_layer_autoencoder(source.shape[1], hidden_units, name)
+            autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
+            for epoch in range(1 if one_epoch else epochs):
+                corrupted = noise.masking(source, level, seed=epoch)
+                if gaussian:
+                    corrupted = np.clip(source + 0.3 * np.random.randn(*source.shape), 0, 1)
+                inputs = source if clean_inputs else corrupted
+                targets = corrupted if noisy_targets else source
+                if not no_fit:
+                    autoencoder.fit(inputs, targets, batch_size=256, verbose=0)
+            layer = autoencoder.get_layer(name)
+            if fresh_layers:
+                fresh = keras.layers.Dense(hidden_units, activation="sigmoid", name=name)
+                fresh.build((None, source.shape[1]))
+                layer = fresh
+            if not stale_codes:
+                codes = keras.ops.convert_to_numpy(layer(source))
+            encoder_layers.append(layer)
+        return encoder_layers, codes
+
+    return run
 
 
 def build_classifier(hidden_sizes, dropout=0.5, input_dropout=0.2):
@@ -63,9 +111,39 @@ def set_encoder_trainable(model, trainable):
             layer.trainable = trainable
 
 
-def error_percent(model, images, labels):
-    predicted = np.argmax(model.predict(images, verbose=0), axis=1)
-    return float(100.0 * np.mean(predicted != labels))
+def train_head_then_fine_tune(classifier, images, labels, head_steps, steps, after_head=None):
+    set_encoder_trainable(classifier, False)
+    fine_tune(classifier, images, labels, steps=head_steps)
+    if after_head is not None:
+        after_head(classifier)
+    set_encoder_trainable(classifier, True)
+    return fine_tune(classifier, images, labels, steps=steps)
+
+
+def reference_two_phase(classifier, images, labels, head_steps, steps, after_head=None):
+    return pretraining.head_then_fine_tune(
+        classifier, images, labels, head_steps, steps, after_head=after_head
+    )
+
+
+def spread_classifier():
+    inputs = keras.Input((784,))
+    outputs = keras.layers.Dense(10, activation="softmax")(inputs)
+    model = keras.Model(inputs, outputs)
+    kernel = np.zeros((784, 10), "float32")
+    kernel[:10, :10] = 50.0 * np.eye(10)  # the class is the brightest of the first ten pixels
+    model.layers[-1].set_weights([kernel, np.zeros(10, "float32")])
+    return model
+
+
+def challenge_data(noise_share=0.0):
+    rng = np.random.default_rng(3)
+    labels = np.arange(200) % 10
+    images = np.zeros((200, 784), "float32")
+    images[np.arange(200), labels] = 1.0
+    flip = rng.uniform(size=200) < noise_share
+    labels = np.where(flip, (labels + 1) % 10, labels)
+    return images, labels
 
 
 # ---- Plausible wrong answers --------------------------------------------------
@@ -135,43 +213,40 @@ def stack_wrong_sizes(pretrained_layers, dropout=0.5):
     return build_classifier([500, 250], dropout)
 
 
-def freeze_everything(model, trainable):
-    for layer in model.layers:
-        layer.trainable = trainable
+def two_phase_without_freezing(classifier, images, labels, head_steps, steps, after_head=None):
+    fine_tune(classifier, images, labels, steps=head_steps)
+    if after_head is not None:
+        after_head(classifier)
+    return fine_tune(classifier, images, labels, steps=steps)
 
 
-def freeze_model(model, trainable):
-    model.trainable = trainable
+def two_phase_freezing_everything(classifier, images, labels, head_steps, steps, after_head=None):
+    for layer in classifier.layers:
+        layer.trainable = False
+    fine_tune(classifier, images, labels, steps=head_steps)
+    if after_head is not None:
+        after_head(classifier)
+    for layer in classifier.layers:
+        layer.trainable = True
+    return fine_tune(classifier, images, labels, steps=steps)
 
 
-def freeze_only_first(model, trainable):
-    model.get_layer("hidden_1").trainable = trainable
+def two_phase_never_unfreezing(classifier, images, labels, head_steps, steps, after_head=None):
+    set_encoder_trainable(classifier, False)
+    fine_tune(classifier, images, labels, steps=head_steps)
+    if after_head is not None:
+        after_head(classifier)
+    return fine_tune(classifier, images, labels, steps=steps)
 
 
-def freeze_nothing(model, trainable):
-    pass
+def two_phase_without_hook(classifier, images, labels, head_steps, steps, after_head=None):
+    return train_head_then_fine_tune(classifier, images, labels, head_steps, steps)
 
 
-def freeze_always(model, trainable):
-    set_encoder_trainable(model, False)
-
-
-def error_fraction(model, images, labels):
-    return error_percent(model, images, labels) / 100
-
-
-def accuracy(model, images, labels):
-    return 100.0 - error_percent(model, images, labels)
-
-
-def max_probability(model, images, labels):
-    predicted = np.max(model.predict(images, verbose=0), axis=1)
-    return float(100.0 * np.mean(predicted != labels))
-
-
-def error_per_example(model, images, labels):
-    predicted = np.argmax(model.predict(images, verbose=0), axis=1)
-    return 100.0 * (predicted != labels)
+def two_phase_hook_at_the_end(classifier, images, labels, head_steps, steps, after_head=None):
+    history = train_head_then_fine_tune(classifier, images, labels, head_steps, steps)
+    after_head(classifier)
+    return history
 
 
 WRONG_ANSWERS = [
@@ -183,66 +258,32 @@ WRONG_ANSWERS = [
     (nb08.q1, fixed_five, "use per_class"),
     (nb08.q1, lambda labels, per_class, seed: np.arange(3), "expected 5 per class"),
     (nb08.q1, np.arange(50), "expected the function balanced_indices"),
-    (
-        nb08.q2,
-        lambda input_dim, hidden_units, name: layer_autoencoder(
-            input_dim, hidden_units, "encoder"
-        ),
-        "expected a layer named 'hidden_2'",
-    ),
-    (
-        nb08.q2,
-        lambda input_dim, hidden_units, name: layer_autoencoder(
-            input_dim, hidden_units, name, hidden="relu"
-        ),
-        "expected a sigmoid on the encoder",
-    ),
-    (
-        nb08.q2,
-        lambda input_dim, hidden_units, name: layer_autoencoder(
-            input_dim, hidden_units, name, output=None
-        ),
-        "expected a sigmoid on the decoder",
-    ),
-    (
-        nb08.q2,
-        lambda input_dim, hidden_units, name: layer_autoencoder(
-            784, hidden_units, name
-        ),
-        "expected (None, 500) in and out",
-    ),
-    (
-        nb08.q2,
-        lambda input_dim, hidden_units, name: layer_autoencoder(input_dim, 250, name),
-        "use input_dim and hidden_units",
-    ),
-    (
-        nb08.q2,
-        lambda input_dim, hidden_units, name: layer_autoencoder(
-            input_dim, hidden_units, name, extra=True
-        ),
-        "exactly two Dense layers",
-    ),
-    (nb08.q2, layer_autoencoder(500, 250, "hidden_2"), "pass the function itself"),
+    (nb08.q2, greedy_variant(on_images=True), "every layer was trained on the raw images"),
+    (nb08.q2, greedy_variant(clean_inputs=True), "trained on clean inputs"),
+    (nb08.q2, greedy_variant(noisy_targets=True), "the noise goes on the inputs only"),
+    (nb08.q2, greedy_variant(fresh_layers=True), "not the encoder of the autoencoder you"),
+    (nb08.q2, greedy_variant(no_fit=True), "was never trained"),
+    (nb08.q2, greedy_variant(one_epoch=True), "train each layer for `epochs` epochs"),
+    (nb08.q2, greedy_variant(gaussian=True), "not masking noise"),
+    (nb08.q2, greedy_variant(name_format="encoder_{}"), "expected layer 1's encoder named"),
+    (nb08.q2, greedy_variant(stale_codes=True), "every layer was trained on the raw images"),
+    (nb08.q2, lambda images, sizes, epochs, level=0.25, seed=0: sizes, "expected two results"),
     (nb08.q3, stack_sharing_layers, "shares its variables with the pretrained layer"),
     (nb08.q3, stack_random, "hidden_1 does not hold the pretrained weights"),
     (nb08.q3, stack_first_only, "hidden_2 does not hold the pretrained weights"),
     (nb08.q3, stack_without_softmax, "the outputs are not probabilities"),
     (nb08.q3, stack_wrong_sizes, "the classifier has the pretrained layers' sizes"),
-    (nb08.q5, freeze_everything, "the softmax layer must still learn"),
-    (nb08.q5, freeze_model, "the softmax layer must still learn"),
-    (nb08.q5, freeze_only_first, "freeze every layer whose name starts with"),
-    (nb08.q5, freeze_nothing, "every weight is still trainable"),
-    (nb08.q5, freeze_always, "use the `trainable` argument"),
-    (nb08.q4, error_fraction, "give the error in percent"),
-    (nb08.q4, accuracy, "you returned the accuracy"),
-    (nb08.q4, max_probability, "take the argmax over classes (axis=1)"),
-    (nb08.q4, error_per_example, "expected one number"),
-    (nb08.q6, "a", "cannot add labelled examples"),
-    (nb08.q6, "c", "the test set is never used"),
+    (nb08.q4, two_phase_without_freezing, "changed in the head phase"),
+    (nb08.q4, two_phase_freezing_everything, "the softmax layer did not learn"),
+    (nb08.q4, two_phase_never_unfreezing, "are still frozen at the end"),
+    (nb08.q4, two_phase_without_hook, "after_head was called 0 times"),
+    (nb08.q4, two_phase_hook_at_the_end, "changed in the head phase"),
+    (nb08.q4, 3, "expected the function train_head_then_fine_tune"),
+    (nb08.q6, "a", "pretraining removes none of them"),
+    (nb08.q6, "b", "pretraining never sees a label"),
     (nb08.q6, "maybe", "expected one of ['a', 'b', 'c']"),
     (nb08.q7, "b", "the point is which 100"),
-    (nb08.q7, "c", "makes it repeatable and shared"),
+    (nb08.q7, "c", "it makes it repeatable"),
     (nb08.q7, 1, "expected one of ['a', 'b', 'c']"),
 ]
 
@@ -252,9 +293,69 @@ def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsy
     assert_wrong_with_hint(question, answer, message, capsys)
 
 
+# Questions that take several arguments: (question, arguments, message).
+WRONG_CALLS = [
+    (nb08.q5, ("a", 0, 392_500), "A frozen layer gets no updates"),
+    (nb08.q5, ("c", 0, 392_500), "Dropout chooses which units"),
+    (nb08.q5, ("d", 0, 392_500), "A unit that fired still belongs"),
+    (nb08.q5, ("b", 1200, 392_500), "the encoders were not frozen"),
+    (nb08.q5, ("b", 392_500, 392_500), "the run says otherwise"),
+    (nb08.q5, ("e", 0, 392_500), "expected one of ['a', 'b', 'c', 'd']"),
+    (nb08.q8, (spread_classifier(), *challenge_data(0.7)), "the target"),
+    (nb08.q8, ("model", *challenge_data()), "expected the classifier"),
+    (nb08.q8, (spread_classifier(), np.zeros((5, 28, 28)), np.zeros(5)), "expected the test images"),
+]
+
+
+@pytest.mark.parametrize("question, arguments, message", WRONG_CALLS)
+def test_wrong_calls_get_a_message_and_a_hint(question, arguments, message, capsys):
+    question(*arguments)
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"❌ {question.name} not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {question.hint_text}" in printed
+
+
+@pytest.mark.parametrize(
+    "question, arguments",
+    [
+        (nb08.q5, ("b", 0, 392_500)),
+        (nb08.q5, (" B", 0, 392_500)),
+        (nb08.q8, (spread_classifier(), *challenge_data())),
+    ],
+)
+def test_right_calls_pass(question, arguments, capsys):
+    question(*arguments)
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"✅ {question.name} passed"), printed
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="what a fit without a new compile does after a change of `trainable` "
+    "depends on the backend",
+)
+def test_unfreezing_without_compiling_again_is_caught(capsys):
+    """Keras reads `trainable` when it compiles: on TensorFlow a second fit without
+    compile reuses the traced step, so the encoders stay frozen."""
+
+    def two_phase_compiled_once(classifier, images, labels, head_steps, steps, after_head=None):
+        set_encoder_trainable(classifier, False)
+        classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        classifier.fit(images, labels, epochs=2, verbose=0)
+        after_head(classifier)
+        set_encoder_trainable(classifier, True)
+        return classifier.fit(images, labels, epochs=2, verbose=0)
+
+    nb08.q4(two_phase_compiled_once)
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌ q4 not yet:"), printed
+    assert "did not change in the second phase" in printed, printed
+
+
 def test_every_question_of_notebook_08_has_wrong_answers_tested():
-    tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 8)}
+    tested = {question.name for question, _, _ in WRONG_ANSWERS + WRONG_CALLS}
+    assert tested == {f"q{n}" for n in range(1, 9)}
     defined = {name for name in dir(nb08) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -264,11 +365,12 @@ def test_every_question_of_notebook_08_has_wrong_answers_tested():
     [
         (nb08.q1, balanced_indices),
         (nb08.q1, balanced_indices_shuffled),
-        (nb08.q2, layer_autoencoder),
+        (nb08.q2, pretrain_greedily),
+        (nb08.q2, pretraining.pretrain_greedily),
         (nb08.q3, stack_encoders),
-        (nb08.q5, set_encoder_trainable),
-        (nb08.q4, error_percent),
-        (nb08.q6, " B "),
+        (nb08.q4, train_head_then_fine_tune),
+        (nb08.q4, reference_two_phase),
+        (nb08.q6, " C "),
         (nb08.q7, "a"),
     ],
 )

@@ -41,11 +41,23 @@ def build_decoder_time_distributed(code_size=128, steps=28):
     return keras.Model(codes, keras.layers.TimeDistributed(dense)(hidden))
 
 
-def pad_by_hand(sequences, length):
+def pad_only(sequences, length):
     padded = np.zeros((len(sequences), length, 28), "float32")
     for index, sequence in enumerate(sequences):
         padded[index, : len(sequence)] = sequence
     return padded
+
+
+def pad_by_hand(sequences, length):
+    lengths = np.array([len(sequence) for sequence in sequences])
+    return pad_only(sequences, length), np.arange(length)[None] < lengths[:, None]
+
+
+def pad_keras(sequences, length):
+    padded = keras.utils.pad_sequences(
+        sequences, maxlen=length, dtype="float32", padding="post"
+    )
+    return padded, padded.any(axis=-1)
 
 
 def build_masked_encoder(lstm_layer, mask=True, mask_value=0.0):
@@ -56,6 +68,29 @@ def build_masked_encoder(lstm_layer, mask=True, mask_value=0.0):
 
 def step_errors(sequences, reconstructions):
     return np.mean((sequences - reconstructions) ** 2, axis=-1)
+
+
+def masked_step_loss(targets, outputs, mask):
+    weights = np.asarray(mask, "float32")
+    return np.sum(step_errors(targets, outputs) * weights) / np.sum(weights)
+
+
+def masked_step_loss_ops(targets, outputs, mask):
+    ops = keras.ops
+    step = ops.mean(ops.square(ops.subtract(targets, outputs)), axis=-1)
+    weights = ops.cast(mask, "float32")
+    return ops.sum(step * weights) / ops.sum(weights)
+
+
+def trained_autoencoder():
+    inputs = keras.Input((28, 28))
+    outputs = keras.layers.Lambda(lambda x: keras.ops.clip(x, 0.05, 0.95))(inputs)
+    return keras.Model(inputs, outputs)
+
+
+def challenge_sequences():
+    rng = np.random.default_rng(0)
+    return (rng.uniform(size=(50, 28, 28)) > 0.8).astype("float32")
 
 
 def worst_stretch(errors, window):
@@ -74,9 +109,10 @@ def worst_stretch_convolve(errors, window):
 
 
 def pad_pre(sequences, length):
-    return np.asarray(
+    padded = np.asarray(
         keras.utils.pad_sequences(sequences, maxlen=length, dtype="float32")
     )
+    return padded, padded.any(axis=-1)
 
 
 def pad_longest(sequences, length):
@@ -84,20 +120,55 @@ def pad_longest(sequences, length):
 
 
 def pad_minus_one(sequences, length):
-    padded = np.full((len(sequences), length, 28), -1.0, "float32")
-    for index, sequence in enumerate(sequences):
-        padded[index, : len(sequence)] = sequence
-    return padded
+    padded, mask = pad_by_hand(sequences, length)
+    padded[~mask] = -1.0
+    return padded, mask
 
 
 def pad_in_place(sequences, length):
-    for index, sequence in enumerate(sequences):
+    for sequence in sequences:
         sequence *= 0.5
     return pad_by_hand(sequences, length)
 
 
 def pad_float64(sequences, length):
-    return pad_by_hand(sequences, length).astype("float64")
+    padded, mask = pad_by_hand(sequences, length)
+    return padded.astype("float64"), mask
+
+
+def pad_inverted_mask(sequences, length):
+    padded, mask = pad_by_hand(sequences, length)
+    return padded, ~mask
+
+
+def pad_int_mask(sequences, length):
+    padded, mask = pad_by_hand(sequences, length)
+    return padded, mask.astype("int32")
+
+
+def loss_over_all_steps(targets, outputs, mask):
+    return np.mean(step_errors(targets, outputs))
+
+
+def loss_inverted(targets, outputs, mask):
+    return masked_step_loss(targets, outputs, ~np.asarray(mask, bool))
+
+
+def loss_divided_by_all(targets, outputs, mask):
+    return np.sum(step_errors(targets, outputs) * mask) / np.size(mask)
+
+
+def loss_per_sequence(targets, outputs, mask):
+    mask = np.asarray(mask, bool)
+    return np.mean([row[m].mean() for row, m in zip(step_errors(targets, outputs), mask)])
+
+
+def loss_summed_features(targets, outputs, mask):
+    return np.sum((targets - outputs) ** 2, axis=-1)[np.asarray(mask, bool)].mean()
+
+
+def loss_per_step(targets, outputs, mask):
+    return step_errors(targets, outputs) * mask
 
 
 def masked_new_lstm(lstm_layer):
@@ -158,6 +229,9 @@ WRONG_ANSWERS = [
     (nb09.q5, pad_minus_one, "should hold zeros"),
     (nb09.q5, pad_in_place, "changed the input sequences in place"),
     (nb09.q5, pad_float64, "expected float32"),
+    (nb09.q5, pad_only, "expected two results, (padded, mask)"),
+    (nb09.q5, pad_inverted_mask, "the mask is inverted"),
+    (nb09.q5, pad_int_mask, "expected a boolean mask"),
     (
         nb09.q6,
         lambda lstm_layer: build_masked_encoder(lstm_layer, mask=False),
@@ -171,45 +245,35 @@ WRONG_ANSWERS = [
     (nb09.q6, masked_new_lstm, "call the lstm_layer you are given"),
     (nb09.q7, "b", "any step whose values all equal"),
     (nb09.q7, "c", "no error"),
+    (nb09.q8, loss_over_all_steps, "you averaged over the padded steps too"),
+    (nb09.q8, loss_inverted, "the mask is True on the real steps"),
+    (nb09.q8, loss_divided_by_all, "divide by the number of real steps"),
+    (nb09.q8, loss_per_sequence, "you averaged each sequence first"),
+    (nb09.q8, loss_summed_features, "take their mean per step"),
+    (nb09.q8, loss_per_step, "expected one number"),
+    (nb09.q8, masked_step_loss(*nb09._loss_probe()), "expected the function masked_step_loss"),
+    (nb09.q10, lambda errors, window: errors.argmax(axis=1), "the single worst step"),
+    (nb09.q10, worst_end, "the last step of each window"),
     (
-        nb09.q8,
-        lambda sequences, reconstructions: step_errors(sequences, reconstructions).T,
-        "expected one error per sequence and step",
-    ),
-    (
-        nb09.q8,
-        lambda s, r: np.sum((s - r) ** 2, axis=-1),
-        "you summed the squared errors",
-    ),
-    (
-        nb09.q8,
-        lambda s, r: np.mean(np.abs(s - r), axis=-1),
-        "square them",
-    ),
-    (
-        nb09.q8,
-        lambda s, r: np.sqrt(np.mean((s - r) ** 2, axis=-1)),
-        "leave out the square root",
-    ),
-    (nb09.q8, lambda s, r: np.mean((s - r) ** 2, axis=0), "expected one error per"),
-    (nb09.q9, lambda errors, window: errors.argmax(axis=1), "the single worst step"),
-    (nb09.q9, worst_end, "the last step of each window"),
-    (
-        nb09.q9,
+        nb09.q10,
         lambda errors, window: worst_stretch(errors, 3),
         "use `window`",
     ),
     (
-        nb09.q9,
+        nb09.q10,
         lambda errors, window: worst_stretch(errors, window).astype("float32"),
         "expected integer step indices",
     ),
     (
-        nb09.q9,
+        nb09.q10,
         lambda errors, window: worst_stretch(errors, window + 1),
         "expected the windows to start at [5, 0, 7]",
     ),
 ]
+
+
+def lazy_decoder_values():
+    return (0.7 * 0.05, 0.05, 0.7)
 
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
@@ -217,9 +281,50 @@ def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsy
     assert_wrong_with_hint(question, answer, message, capsys)
 
 
+# Questions that take several arguments: (question, arguments, message).
+WRONG_CALLS = [
+    (nb09.q9, ("a", *lazy_decoder_values()), "which steps are averaged matters"),
+    (nb09.q9, ("b", *lazy_decoder_values()), "The padded steps add no error"),
+    (nb09.q9, ("c", *lazy_decoder_values()), "The factor is not one half"),
+    (nb09.q9, ("e", *lazy_decoder_values()), "expected one of ['a', 'b', 'c', 'd']"),
+    (nb09.q9, ("d", 0.5 * 0.05, 0.05, 0.7), "the run says otherwise"),
+    (
+        nb09.q11,
+        (keras.Sequential([keras.Input((28, 28)), keras.layers.Lambda(lambda x: x * 0 + 0.5)]),
+         challenge_sequences()),
+        "the target",
+    ),
+    (nb09.q11, (trained_autoencoder(), np.zeros((5, 784))), "expected the test sequences"),
+    (nb09.q11, ("model", challenge_sequences()), "expected the trained sequence"),
+]
+
+
+@pytest.mark.parametrize("question, arguments, message", WRONG_CALLS)
+def test_wrong_calls_get_a_message_and_a_hint(question, arguments, message, capsys):
+    question(*arguments)
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"❌ {question.name} not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {question.hint_text}" in printed
+
+
+@pytest.mark.parametrize(
+    "question, arguments",
+    [
+        (nb09.q9, ("d", *lazy_decoder_values())),
+        (nb09.q9, (" D ", *lazy_decoder_values())),
+        (nb09.q11, (trained_autoencoder(), challenge_sequences())),
+    ],
+)
+def test_right_calls_pass(question, arguments, capsys):
+    question(*arguments)
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"✅ {question.name} passed"), printed
+
+
 def test_every_question_of_notebook_09_has_wrong_answers_tested():
-    tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 10)}
+    tested = {question.name for question, _, _ in WRONG_ANSWERS + WRONG_CALLS}
+    assert tested == {f"q{n}" for n in range(1, 12)}
     defined = {name for name in dir(nb09) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -233,17 +338,13 @@ def test_every_question_of_notebook_09_has_wrong_answers_tested():
         (nb09.q3, build_decoder_time_distributed),
         (nb09.q4, " B "),
         (nb09.q5, pad_by_hand),
-        (
-            nb09.q5,
-            lambda sequences, length: keras.utils.pad_sequences(
-                sequences, maxlen=length, dtype="float32", padding="post"
-            ),
-        ),
         (nb09.q6, build_masked_encoder),
         (nb09.q7, "a"),
-        (nb09.q8, step_errors),
-        (nb09.q9, worst_stretch),
-        (nb09.q9, worst_stretch_convolve),
+        (nb09.q5, pad_keras),
+        (nb09.q8, masked_step_loss),
+        (nb09.q8, masked_step_loss_ops),
+        (nb09.q10, worst_stretch),
+        (nb09.q10, worst_stretch_convolve),
     ],
 )
 def test_right_answers_pass(question, answer, capsys):

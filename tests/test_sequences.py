@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -216,3 +217,57 @@ def test_every_argument_is_checked(call, message):
 def test_corrupt_stretch_bad_seeds(seed):
     with pytest.raises(ValueError, match="Expected `seed` as an int >= 0 or a keras"):
         sequences.corrupt_stretch(BATCH, 4, seed=seed)
+
+
+def test_pad_puts_each_sequence_first_and_returns_its_mask():
+    pieces = [np.full((2, 3), 0.5, "float32"), np.ones((4, 3), "float32")]
+    padded, mask = sequences.pad(pieces, 5)
+    assert padded.shape == (2, 5, 3) and padded.dtype == np.float32
+    assert mask.tolist() == [[True, True, False, False, False], [True] * 4 + [False]]
+    np.testing.assert_array_equal(padded[0, :2], pieces[0])
+    assert not padded[0, 2:].any() and not padded[1, 4:].any()
+    assert pieces[0].max() == 0.5  # the inputs are unchanged
+
+
+@pytest.mark.parametrize(
+    "pieces, length, message",
+    [
+        ([np.ones((6, 3))], 5, "at most `length`=5"),
+        ([np.ones((2, 3)), np.ones((2, 4))], 5, "one number of features"),
+        ([], 5, "non-empty list"),
+        ([np.ones((2, 3))], 0, "length"),
+    ],
+)
+def test_pad_refuses_bad_input(pieces, length, message):
+    with pytest.raises(ValueError, match="Expected"):
+        sequences.pad(pieces, length)
+
+
+def test_masked_step_loss_averages_over_the_real_steps_only():
+    targets = np.zeros((2, 3, 2), "float32")
+    outputs = np.zeros((2, 3, 2), "float32")
+    outputs[0, 0] = 1.0  # step error 1 on a real step
+    outputs[1, 2] = 5.0  # a padded step: ignored
+    mask = np.array([[True, True, False], [True, False, False]])
+    loss = float(keras.ops.convert_to_numpy(sequences.masked_step_loss(targets, outputs, mask)))
+    assert loss == pytest.approx(1.0 / 3.0)
+
+
+def test_masked_step_loss_has_no_gradient_on_padded_steps():
+    targets = np.zeros((1, 2, 2), "float32")
+    mask = np.array([[True, False]])
+    base = np.full((1, 2, 2), 0.3, "float32")
+    moved = base.copy()
+    moved[0, 1] = 0.9
+    first = sequences.masked_step_loss(targets, base, mask)
+    second = sequences.masked_step_loss(targets, moved, mask)
+    assert float(keras.ops.convert_to_numpy(first)) == pytest.approx(
+        float(keras.ops.convert_to_numpy(second))
+    )
+
+
+def test_masked_step_loss_refuses_mismatched_shapes():
+    with pytest.raises(ValueError, match="Expected `mask`"):
+        sequences.masked_step_loss(np.zeros((2, 3, 2)), np.zeros((2, 3, 2)), np.ones((2, 2)))
+    with pytest.raises(ValueError, match="one shape"):
+        sequences.masked_step_loss(np.zeros((2, 3, 2)), np.zeros((2, 3, 1)), np.ones((2, 3)))

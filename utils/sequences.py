@@ -260,3 +260,91 @@ def step_auroc(step_scores, is_corrupted):
             f"Received: {int(labels.sum())} corrupted, {int((~labels).sum())} clean"
         )
     return anomaly.auroc(scores.reshape(-1), labels)
+
+
+def pad(sequence_list, length):
+    """Post-pad variable-length sequences with zeros into one batch, with its step mask.
+
+    Args:
+        sequence_list: list of n >= 1 float arrays of shape (length_i, features), the
+            same ``features`` for all, 1 <= length_i <= ``length``.
+        length: int >= 1, the number of steps of the batch.
+
+    Returns:
+        (padded, mask): float32 (n, length, features), each sequence at the start of
+        its row and zeros after it; and a boolean (n, length), True on the real steps
+        (the first length_i of row i). The inputs are not changed.
+
+    Raises:
+        ValueError: ``sequence_list`` not a non-empty list of 2-D arrays with one
+            number of features; a sequence empty or longer than ``length``; ``length``
+            not a positive int.
+    """
+    check_positive_int(length, "length")
+    if not isinstance(sequence_list, (list, tuple)) or not sequence_list:
+        raise ValueError(
+            "Expected `sequence_list` as a non-empty list of arrays (length_i, features). "
+            f"Received: {type(sequence_list).__name__}"
+        )
+    arrays = [as_float_array(item, "sequence_list[i]") for item in sequence_list]
+    shapes = [array.shape for array in arrays]
+    if any(len(shape) != 2 or shape[0] == 0 for shape in shapes) or len(
+        {shape[1] for shape in shapes}
+    ) != 1:
+        raise ValueError(
+            "Expected `sequence_list` of non-empty 2-D arrays (length_i, features) with "
+            f"one number of features. Received: shapes {shapes[:5]}"
+        )
+    lengths = np.array([shape[0] for shape in shapes])
+    if lengths.max() > length:
+        raise ValueError(
+            f"Expected every sequence at most `length`={length} steps. "
+            f"Received: a sequence of {lengths.max()} steps"
+        )
+    padded = np.zeros((len(arrays), length, shapes[0][1]), dtype="float32")
+    for index, array in enumerate(arrays):
+        padded[index, : len(array)] = array
+    return padded, step_mask(lengths, length)
+
+
+def masked_step_loss(targets, outputs, mask):
+    """Return the mean squared error per step, averaged over the real steps only.
+
+    The squared error of each step is averaged over its features; those step errors
+    are then averaged over every step where ``mask`` is True, in the whole batch (each
+    real step counts once, however long its sequence). Padded steps (mask False) add
+    nothing, whatever the outputs there.
+
+    Works on NumPy arrays and on backend tensors (``keras.ops``), so it can serve as a
+    training loss; its gradient with respect to ``outputs`` is 0 on padded steps.
+
+    Args:
+        targets: float array (n, steps, features), the sequences.
+        outputs: float array (n, steps, features), their reconstructions.
+        mask: boolean or 0/1 array (n, steps), True (1) on the real steps; at least
+            one True.
+
+    Returns:
+        a scalar tensor (float32): sum(step_error * mask) / sum(mask).
+
+    Raises:
+        ValueError: shapes that do not match as above (checked on static shapes).
+    """
+    target_shape, output_shape = tuple(targets.shape), tuple(outputs.shape)
+    mask_shape = tuple(mask.shape)
+    if len(target_shape) != 3 or target_shape != output_shape:
+        raise ValueError(
+            "Expected `targets` and `outputs` of one shape (n, steps, features). "
+            f"Received: {target_shape} and {output_shape}"
+        )
+    if mask_shape != target_shape[:2]:
+        raise ValueError(
+            f"Expected `mask` of shape (n, steps) = {target_shape[:2]}. "
+            f"Received: {mask_shape}"
+        )
+    ops = keras.ops
+    targets = ops.cast(targets, "float32")
+    outputs = ops.cast(outputs, "float32")
+    weights = ops.cast(mask, "float32")
+    step_error = ops.mean(ops.square(targets - outputs), axis=-1)
+    return ops.sum(step_error * weights) / ops.maximum(ops.sum(weights), 1.0)

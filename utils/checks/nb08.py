@@ -6,6 +6,7 @@ import numpy as np
 from utils import data
 from utils.checks import (
     Question,
+    Wrong,
     expect,
     expect_callable,
     expect_choice,
@@ -79,63 +80,187 @@ def _check_balanced_indices(balanced_indices):
     return "per_class distinct, seeded positions of every digit, as data.few_labels."
 
 
-def _check_layer_autoencoder(build):
-    expect_callable(build, "the function build_layer_autoencoder")
-    model = expect_model(
-        build(500, 250, "hidden_2"),
-        "build_layer_autoencoder(500, 250, 'hidden_2') to return a Keras model",
+def _greedy_images():
+    """64 fixed images in [0, 1]: blurred blobs, so the autoencoders have something to learn."""
+    rng = np.random.default_rng(8)
+    images = (rng.uniform(size=(64, 784)) < 0.3).astype("float32")
+    images[:, ::2] *= 0.5
+    return images
+
+
+def _as_array(value):
+    return None if value is None else np.array(to_numpy(value), dtype="float32")
+
+
+def _spy_on_builder(pretrain_greedily):
+    """Replace build_layer_autoencoder in the learner's namespace by a recording copy.
+
+    Returns (records, restore): each record holds the built model, its arguments, its
+    weights when built and the (inputs, targets, epochs) of every fit call.
+    """
+    namespace = getattr(pretrain_greedily, "__globals__", None)
+    builder = namespace.get("build_layer_autoencoder") if namespace else None
+    expect(
+        callable(builder),
+        "pretrain_greedily should build each layer's autoencoder with "
+        "build_layer_autoencoder (defined above it): none was found where the "
+        "function is defined",
+    )
+    records = []
+
+    def recording_builder(input_dim, hidden_units, name):
+        model = builder(input_dim, hidden_units, name)
+        record = {
+            "model": model,
+            "input_dim": int(input_dim),
+            "units": int(hidden_units),
+            "name": name,
+            "initial": [w.copy() for w in model.get_weights()],
+            "fits": [],
+        }
+        original_fit = model.fit
+
+        def fit(*args, **kwargs):
+            x = args[0] if args else kwargs.get("x")
+            y = args[1] if len(args) > 1 else kwargs.get("y")
+            epochs = args[3] if len(args) > 3 else kwargs.get("epochs", 1)
+            record["fits"].append((_as_array(x), _as_array(y), int(epochs)))
+            return original_fit(*args, **kwargs)
+
+        object.__setattr__(model, "fit", fit)
+        records.append(record)
+        return model
+
+    namespace["build_layer_autoencoder"] = recording_builder
+
+    def restore():
+        namespace["build_layer_autoencoder"] = builder
+
+    return records, restore
+
+
+def _check_greedy(pretrain_greedily):
+    import contextlib
+    import io
+
+    expect_callable(pretrain_greedily, "the function pretrain_greedily")
+    images = _greedy_images()
+    sizes, epochs, level = [12, 8], 2, 0.25
+    records, restore = _spy_on_builder(pretrain_greedily)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = pretrain_greedily(images.copy(), sizes, epochs, level=level, seed=0)
+    finally:
+        restore()
+    expect(
+        isinstance(result, (tuple, list))
+        and len(result) == 2
+        and isinstance(result[0], (tuple, list)),
+        "expected two results, (encoder_layers, codes): the trained encoder layers "
+        "and the top layer's codes of the images",
+    )
+    layers, codes = list(result[0]), _as_array(result[1])
+    expect(
+        len(layers) == len(sizes),
+        f"expected one encoder layer per entry of layer_sizes={sizes}, got "
+        f"{len(layers)}",
     )
     expect(
-        tuple(model.input_shape) == (None, 500)
-        and tuple(model.output_shape) == (None, 500),
-        "expected (None, 500) in and out for input_dim=500: the layer reconstructs "
-        f"its own input, got {model.input_shape} -> {model.output_shape}",
+        len(records) == len(sizes),
+        f"expected one autoencoder per layer built with build_layer_autoencoder, "
+        f"{len(sizes)} for layer_sizes={sizes}; it was called {len(records)} times",
     )
-    names = [layer.name for layer in model.layers]
+    widths = [images.shape[1]] + sizes[:-1]
+    for number, (record, width, units) in enumerate(zip(records, widths, sizes), 1):
+        if number > 1 and record["input_dim"] == images.shape[1]:
+            raise Wrong(
+                f"layer {number}'s autoencoder reads {images.shape[1]} numbers, the "
+                "pixels: every layer was trained on the raw images. Layer "
+                f"{number} must learn from the codes of layer {number - 1} "
+                f"({width} numbers each)"
+            )
+        expect(
+            record["input_dim"] == width and record["units"] == units,
+            f"layer {number}'s autoencoder is {record['input_dim']} -> "
+            f"{record['units']}; expected {width} -> {units}: its input is the "
+            "previous layer's codes and its size comes from layer_sizes",
+        )
+        expect(
+            record["name"] == f"hidden_{number}",
+            f"expected layer {number}'s encoder named 'hidden_{number}' (the name "
+            f"argument), got {record['name']!r}: stack_encoders finds layers by name",
+        )
+        trained_layers = [layer for layer in record["model"].layers]
+        expect(
+            any(layers[number - 1] is layer for layer in trained_layers),
+            f"encoder layer {number} is not the encoder of the autoencoder you "
+            "trained: return autoencoder.get_layer(name) of each trained autoencoder",
+        )
+        expect(
+            bool(record["fits"]),
+            f"layer {number}'s autoencoder was never trained: fit it before using its "
+            "encoder",
+        )
+        total = sum(fit_epochs for _, _, fit_epochs in record["fits"])
+        expect(
+            total == epochs,
+            f"layer {number} was trained for {total} epochs with epochs={epochs}: "
+            "train each layer for `epochs` epochs",
+        )
+        before = record["initial"][:2]
+        after = layers[number - 1].get_weights()
+        expect(
+            any(not np.allclose(a, b) for a, b in zip(after, before)),
+            f"the weights of layer {number} did not change in training",
+        )
+    # What each layer was trained on: targets are the previous codes, inputs masked.
+    previous = images
+    for number, record in enumerate(records, start=1):
+        for inputs, targets, _ in record["fits"]:
+            expect(
+                targets is not None and targets.shape == previous.shape,
+                f"layer {number} was trained without the right targets: it should "
+                "rebuild its clean input codes",
+            )
+            if number > 1 and np.allclose(targets, images[:, : targets.shape[1]]):
+                raise Wrong(
+                    f"layer {number} was trained to rebuild pixels, not the codes of "
+                    f"layer {number - 1}"
+                )
+            expect(
+                np.allclose(targets, previous, atol=1e-4),
+                f"layer {number}'s targets are not the clean codes of layer "
+                f"{number - 1}" if number > 1 else
+                "layer 1's targets are not the clean images: the noise goes on the "
+                "inputs only, the targets stay clean",
+            )
+            expect(
+                inputs is not None and not np.allclose(inputs, targets),
+                f"layer {number} was trained on clean inputs: corrupt its inputs with "
+                "masking noise at `level` (noise.masking), a new draw each epoch",
+            )
+            kept = inputs[targets > 0.01] / targets[targets > 0.01]
+            dropped = np.mean(np.isclose(kept, 0.0, atol=1e-6))
+            expect(
+                abs(dropped - level) < 0.1 and np.allclose(kept[kept > 1e-6], 1, atol=1e-4),
+                f"layer {number}'s inputs are not masking noise at level={level}: "
+                f"{dropped:.0%} of the nonzero inputs were set to 0 and the others "
+                "should be kept as they are",
+            )
+        previous = _as_array(layers[number - 1](previous))
     expect(
-        "hidden_2" in names,
-        f"expected a layer named 'hidden_2' (the `name` argument), found {names}",
+        codes is not None and codes.shape == (len(images), sizes[-1]),
+        f"expected the top codes of shape ({len(images)}, {sizes[-1]}), got "
+        f"{None if codes is None else codes.shape}",
     )
-    encoder = model.get_layer("hidden_2")
     expect(
-        isinstance(encoder, keras.layers.Dense) and encoder.units == 250,
-        "expected the encoder to be a Dense layer of hidden_units=250 units, found "
-        f"{type(encoder).__name__} with {getattr(encoder, 'units', '?')} units",
-    )
-    expect(
-        encoder.activation is keras.activations.sigmoid,
-        "expected a sigmoid on the encoder: its codes in [0, 1] are the next "
-        "layer's inputs, and masking noise and cross-entropy need them there",
-    )
-    dense_layers = [
-        layer for layer in model.layers if isinstance(layer, keras.layers.Dense)
-    ]
-    expect(
-        len(dense_layers) == 2,
-        "expected exactly two Dense layers (encoder, decoder), found "
-        f"{len(dense_layers)}",
-    )
-    expect(
-        dense_layers[-1].activation is keras.activations.sigmoid,
-        "expected a sigmoid on the decoder: the inputs it rebuilds lie in [0, 1]",
-    )
-    count = trainable_count(model)
-    expected = 500 * 250 + 250 + 250 * 500 + 500
-    expect(
-        count == expected,
-        f"expected 500*250 + 250 + 250*500 + 500 = {expected:,} parameters, "
-        f"found {count:,}",
-    )
-    first = build(784, 500, "hidden_1")
-    expect(
-        tuple(first.input_shape) == (None, 784)
-        and first.get_layer("hidden_1").units == 500,
-        "build_layer_autoencoder(784, 500, 'hidden_1') should take 784 inputs and "
-        "have 500 units: use input_dim and hidden_units",
+        np.allclose(codes, previous, atol=1e-4),
+        "the returned codes are not the images passed through the trained encoder "
+        "layers in turn: return the top layer's codes of the clean images",
     )
     return (
-        "input_dim -> hidden_units (sigmoid) -> input_dim (sigmoid), "
-        f"{expected:,} parameters."
+        f"{len(sizes)} layers, {widths[0]} -> {sizes[0]} then {sizes[0]} -> {sizes[1]}, "
+        "each a denoising autoencoder trained on the clean codes of the layer below."
     )
 
 
@@ -221,86 +346,131 @@ def _small_classifier():
     return keras.Model(inputs, outputs)
 
 
-def _check_set_trainable(set_encoder_trainable):
-    expect_callable(set_encoder_trainable, "the function set_encoder_trainable")
+def _two_phase_data():
+    rng = np.random.default_rng(5)
+    images = rng.uniform(size=(40, 784)).astype("float32")
+    labels = np.arange(40) % 10
+    return images, labels
+
+
+def _weights_of(model):
+    return {layer.name: [w.copy() for w in layer.get_weights()] for layer in model.layers}
+
+
+def _same(first, second):
+    return all(np.array_equal(a, b) for a, b in zip(first, second))
+
+
+def _check_two_phase(train_head_then_fine_tune):
+    import contextlib
+    import io
+
+    expect_callable(train_head_then_fine_tune, "the function train_head_then_fine_tune")
+    keras.utils.set_random_seed(6)
     model = _small_classifier()
-    softmax_count = 8 * 10 + 10
-    total = model.count_params()
-    set_encoder_trainable(model, False)
-    frozen = trainable_count(model)
+    images, labels = _two_phase_data()
+    start = _weights_of(model)
+    seen = []
+
+    def after_head(classifier):
+        seen.append(
+            {
+                "same_model": classifier is model,
+                "weights": _weights_of(model),
+            }
+        )
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        train_head_then_fine_tune(model, images, labels, 5, 5, after_head=after_head)
     expect(
-        frozen != 0,
-        "nothing is trainable any more: freeze only the hidden_* layers, the "
-        "softmax layer must still learn",
+        len(seen) == 1,
+        f"after_head was called {len(seen)} times: call it once, with the classifier, "
+        "between the head phase and the fine-tuning phase",
+    )
+    middle = seen[0]["weights"]
+    expect(seen[0]["same_model"], "call after_head with the classifier you train")
+    hidden = [name for name in start if name.startswith("hidden")]
+    moved_early = [name for name in hidden if not _same(middle[name], start[name])]
+    expect(
+        not moved_early,
+        f"{', '.join(moved_early)} changed in the head phase: the pretrained encoders "
+        "must be frozen (trainable=False) while the head learns, or the large errors "
+        "of a random head wreck their weights",
     )
     expect(
-        frozen != total,
-        "with trainable=False every weight is still trainable: set "
-        "layer.trainable = False on the hidden_* layers",
+        not _same(middle["softmax"], start["softmax"]),
+        "the softmax layer did not learn in the head phase: freeze only the hidden_* "
+        "layers, and train the classifier for head_steps steps",
     )
+    end = _weights_of(model)
+    frozen = [layer.name for layer in model.layers if layer.name in hidden and not layer.trainable]
     expect(
-        frozen == softmax_count,
-        f"expected only the softmax layer's {softmax_count} parameters to be "
-        f"trainable, found {frozen}: freeze every layer whose name starts with "
-        "'hidden'",
+        not frozen,
+        f"{', '.join(frozen)} are still frozen at the end: unfreeze the encoders for "
+        "the second phase",
     )
-    set_encoder_trainable(model, True)
+    still = [name for name in hidden if _same(end[name], middle[name])]
     expect(
-        trainable_count(model) == total,
-        f"after set_encoder_trainable(model, True) expected all {total} parameters "
-        f"trainable, found {trainable_count(model)}: use the `trainable` argument",
+        not still,
+        f"{', '.join(still)} did not change in the second phase: after setting "
+        "trainable back to True, compile again (Keras reads `trainable` when it "
+        "compiles) and train every weight for `steps` steps",
     )
     return (
-        f"frozen: {softmax_count} trainable parameters (the softmax); "
-        f"unfrozen: {total}."
+        "the head learned on frozen encoders, then every weight was fine-tuned: "
+        "frozen flags and weights behave as in the reference."
     )
 
 
-def _check_test_error(test_error):
-    expect_callable(test_error, "the function test_error")
-    inputs = keras.Input((3,))
-    outputs = keras.layers.Softmax()(inputs)
-    model = keras.Model(inputs, outputs)
-    # The model's class is the position of the largest input: 0, 1, 2, 2, 0, 1, 2, 0.
-    images = np.array(
-        [[3, 1, 0], [0, 2, 1], [0, 0, 5], [1, 2, 4], [9, 1, 1], [0, 5, 1],
-         [1, 1, 7], [2, 0, 1]],
-        dtype="float32",
-    )
-    labels = np.array([0, 1, 2, 0, 0, 2, 2, 1])  # 3 of 8 wrong
-    got = test_error(model, images, labels)
-    expect(np.ndim(got) == 0, f"expected one number, got shape {np.shape(got)}")
-    got = float(got)
+def _check_frozen_prediction(prediction, changed, total):
+    letter = expect_choice(prediction, {"a", "b", "c", "d"})
+    changed, total = int(changed), int(total)
+    if changed == 0:
+        actual = "b"
+    elif changed == total:
+        actual = "a"
+    else:
+        actual = None
+    measured = f"{changed:,} of hidden_1's {total:,} weights changed in the head phase"
     expect(
-        not np.isclose(got, 0.375),
-        "you returned a fraction (0.375): give the error in percent (37.5)",
+        actual is not None,
+        f"{measured}: the run matches none of the options, so the encoders were not "
+        "frozen during the head phase; check your train_head_then_fine_tune (q4)",
     )
     expect(
-        not np.isclose(got, 62.5) and not np.isclose(got, 0.625),
-        "you returned the accuracy: the error is the share of wrong predictions",
+        letter == actual,
+        f"the run says otherwise: {measured}. "
+        + {
+            "a": "A frozen layer gets no updates at all, even though the error passes "
+            "through it to nothing.",
+            "b": "",
+            "c": "Dropout chooses which units take part in a step; with the layer "
+            "frozen, none of its weights is updated whichever units are dropped.",
+            "d": "A unit that fired still belongs to a frozen layer: its weights are "
+            "not in the list the optimiser updates.",
+        }[letter],
     )
-    expect(
-        np.isclose(got, 37.5),
-        f"expected 37.5 % (3 of 8 predicted classes differ from the labels), got "
-        f"{got:.2f}: take the argmax over classes (axis=1) of model.predict",
+    return (
+        f"{measured}: frozen weights are left out of the optimiser's updates, so only "
+        "the softmax head learned."
     )
-    return "the percentage of examples whose most probable class is not the label."
 
 
 def _check_why_few_labels(answer):
     letter = expect_choice(answer, {"a", "b", "c"})
     expect(
         letter != "a",
-        "pretraining does not see the labels, so it cannot add labelled examples; "
-        "and it costs time, it does not save it",
+        "fine-tuning trains all 520,260 weights: pretraining removes none of them, it "
+        "sets the values they start from",
     )
     expect(
-        letter != "c",
-        "the test set is never used for training, in pretraining or fine-tuning",
+        letter != "b",
+        "pretraining never sees a label, and it gives none to the unlabelled images "
+        "(label spreading, in section 5, is what does that)",
     )
     return (
-        "the unlabelled images shape the weights; with few labels that start matters "
-        "most, with many labels the data alone can find good weights."
+        "the unlabelled images set where the weights start; the 100 labels then only "
+        "have to move them a little, which few labels can do."
     )
 
 
@@ -312,7 +482,8 @@ def _check_why_same_subsets(answer):
     )
     expect(
         letter != "c",
-        "a seed does not make a subset better; it makes it repeatable and shared",
+        "a seed does not make a subset better or more typical; it makes it repeatable "
+        "and shared",
     )
     return (
         "with 100 labels, which 100 matters by several points: only the same subsets "
@@ -320,56 +491,137 @@ def _check_why_same_subsets(answer):
     )
 
 
+# The challenge: the label-spreading classifier's test error with 100 labels.
+CHALLENGE_ERROR = {"full": 14.0, "fast": 50.0}
+CHALLENGE_IMAGES = 2000
+
+
+def _check_challenge(classifier, test_images, test_labels):
+    from utils import config
+
+    model = expect_model(classifier, "the classifier trained on the spread labels")
+    images = np.asarray(test_images, dtype="float32")[:CHALLENGE_IMAGES]
+    labels = np.asarray(test_labels)[:CHALLENGE_IMAGES]
+    expect(
+        images.ndim == 2 and images.shape[1] == 784 and len(labels) == len(images),
+        f"expected the test images (n, 784) and their n labels, got {images.shape} "
+        f"and {labels.shape}",
+    )
+    probabilities = to_numpy(model.predict(images, batch_size=1000, verbose=0))
+    expect(
+        probabilities.shape == (len(images), 10),
+        f"the model maps {images.shape} to {probabilities.shape}: pass the classifier",
+    )
+    error = float(100.0 * np.mean(np.argmax(probabilities, axis=1) != labels))
+    mode = "fast" if config.fast_mode() else "full"
+    target = CHALLENGE_ERROR[mode]
+    expect(
+        error < target,
+        f"test error {error:.2f} % on the first {len(images):,} test images; the "
+        f"target ({mode} mode) is below {target} %: try the graph's size, alpha, the "
+        "codes the graph is built on, or the epochs on the spread labels",
+    )
+    return (
+        "the test error with 100 labels is below the target for this mode (the "
+        "numbers: the table above)."
+    )
+
+
 q1 = Question(
     "08",
     "q1",
     _check_balanced_indices,
-    "rng = np.random.default_rng(seed); for each digit, positions = "
-    "np.flatnonzero(labels == digit) and rng.choice(positions, per_class, "
-    "replace=False); return np.concatenate of the ten draws.",
+    [
+        "balanced means the same number of each digit: draw from each digit's own "
+        "positions, without drawing one twice, and let the seed fix the draw.",
+        "one np.random.default_rng(seed); for each digit, np.flatnonzero(labels == "
+        "digit) lists its positions and rng.choice(..., replace=False) draws "
+        "per_class of them; join the ten draws with np.concatenate.",
+    ],
 )
 q2 = Question(
     "08",
     "q2",
-    _check_layer_autoencoder,
-    "keras.Input((input_dim,)), keras.layers.Dense(hidden_units, activation="
-    "'sigmoid', name=name), then keras.layers.Dense(input_dim, activation='sigmoid').",
+    _check_greedy,
+    [
+        "each layer is a shallow denoising autoencoder whose input is what the layer "
+        "below outputs; after training it, keep its encoder and use it to make the "
+        "next layer's data.",
+        "loop over layer_sizes with a `codes` variable that starts as the images: "
+        "build_layer_autoencoder(width of codes, units, f'hidden_{number}'); compile "
+        "with Adam and binary cross-entropy; per epoch, fit on noise.masking(codes, "
+        "level, ...) as inputs and codes as targets; then take get_layer(name), "
+        "replace codes by that layer applied to codes, and keep the layer.",
+    ],
 )
 q3 = Question(
     "08",
     "q3",
     _check_stack_encoders,
-    "model = build_classifier([layer.units for layer in pretrained_layers], dropout); "
-    "then for each number, layer: model.get_layer(f'hidden_{number}')"
-    ".set_weights(layer.get_weights()).",
+    [
+        "a new classifier of the same shape, whose hidden layers start from copies "
+        "of the pretrained weights (not the pretrained layers themselves).",
+        "build_classifier with the units of each pretrained layer, then for each "
+        "number, copy the weights with get_weights and set_weights into the layer "
+        "named hidden_<number>.",
+    ],
 )
 q4 = Question(
     "08",
     "q4",
-    _check_test_error,
-    "predicted = np.argmax(model.predict(images, verbose=0), axis=1); "
-    "return 100 * np.mean(predicted != labels).",
+    _check_two_phase,
+    [
+        "two phases: the head learns while the encoders stay fixed, then everything "
+        "learns together. Keras takes note of what is trainable when a model is "
+        "compiled.",
+        "set layer.trainable on the layers whose name starts with 'hidden', run "
+        "fine_tune (it compiles) for head_steps, call after_head(classifier), set "
+        "them trainable again and run fine_tune for steps.",
+    ],
 )
 q5 = Question(
     "08",
     "q5",
-    _check_set_trainable,
-    "for layer in model.layers: if layer.name.startswith('hidden'): "
-    "layer.trainable = trainable.",
+    _check_frozen_prediction,
+    [
+        "which weights does the optimiser update in a training step, and is a frozen "
+        "layer's kernel among them?",
+        "trainable=False removes a layer's weights from model.trainable_weights; the "
+        "gradient step touches only that list, and dropout only changes which units "
+        "take part in the forward pass.",
+    ],
 )
 q6 = Question(
     "08",
     "q6",
     _check_why_few_labels,
-    "what does pretraining use that the 100 labelled images do not have, and when "
-    "does the network need help the most?",
+    [
+        "what does pretraining use that the 100 labelled images do not have, and what "
+        "does it leave behind in the network?",
+        "compare the weights a classifier starts from, with and without pretraining; "
+        "count the weights that fine-tuning trains in both cases.",
+    ],
 )
 q7 = Question(
     "08",
     "q7",
     _check_why_same_subsets,
-    "draw two different 100-label subsets and train the same method on each: how far "
-    "apart can the test errors be?",
+    [
+        "draw two different 100-label subsets and train the same method on each: how "
+        "far apart can the test errors be?",
+        "in Tune it, run the same settings with subset_seed 0, 1 and 2, and compare "
+        "the spread of the errors with the gaps between methods in the table.",
+    ],
+)
+q8 = Question(
+    "08",
+    "q8",
+    _check_challenge,
+    [
+        "the spread labels are only as good as the neighbour graph they travel on.",
+        "in section 5: graph_size (None for all images), the codes the graph is "
+        "built on (first layer, top layer, end-to-end), alpha, and spread_epochs.",
+    ],
 )
 
 

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 
+from utils import sequences as reference
 from utils.checks import (
     Question,
     Wrong,
@@ -173,7 +174,13 @@ def _check_pad(pad_by_hand):
     expect_callable(pad_by_hand, "the function pad_by_hand")
     sequences = _variable_sequences()
     saved = [sequence.copy() for sequence in sequences]
-    padded = np.asarray(pad_by_hand(sequences, 9))
+    result = pad_by_hand(sequences, 9)
+    expect(
+        isinstance(result, tuple) and len(result) == 2,
+        "expected two results, (padded, mask): the padded batch and the boolean mask "
+        f"of its real steps; got {type(result).__name__}",
+    )
+    padded, mask = np.asarray(result[0]), np.asarray(result[1])
     expect(
         all(np.array_equal(a, b) for a, b in zip(sequences, saved)),
         "you changed the input sequences in place: return a new array",
@@ -183,31 +190,44 @@ def _check_pad(pad_by_hand):
         f"expected 3 sequences of 9 steps of 28 pixels, shape (3, 9, 28), got "
         f"{padded.shape}" + (": use `length`" if padded.shape == (3, 7, 28) else ""),
     )
-    expected = np.asarray(
-        keras.utils.pad_sequences(sequences, maxlen=9, dtype="float32", padding="post")
-    )
+    expected, expected_mask = reference.pad(saved, 9)
     pre = np.asarray(
-        keras.utils.pad_sequences(sequences, maxlen=9, dtype="float32", padding="pre")
+        keras.utils.pad_sequences(saved, maxlen=9, dtype="float32", padding="pre")
     )
     expect(
         not np.allclose(padded, pre),
-        "the zeros are in front: put them after each sequence (padding='post'), so "
+        "the zeros are in front: put them after each sequence (post-padding), so "
         "step 0 is still the first row",
     )
-    real = expected.any(axis=2)
     expect(
-        np.allclose(padded[real], expected[real]),
-        "the sequences' own rows changed: copy sequence i into padded[i, :len(i)]",
+        np.allclose(padded[expected_mask], expected[expected_mask]),
+        "the sequences' own rows changed: copy sequence i into the first len(i) steps "
+        "of row i",
     )
     expect(
-        np.all(padded[~real] == 0.0),
+        np.all(padded[~expected_mask] == 0.0),
         "the padded steps should hold zeros (the value Masking will skip)",
     )
     expect(
-        np.asarray(padded).dtype == np.float32,
-        f"expected float32, got {np.asarray(padded).dtype}",
+        padded.dtype == np.float32, f"expected float32, got {padded.dtype}"
     )
-    return "each sequence first, then zeros up to `length` steps."
+    expect(
+        mask.shape == (3, 9),
+        f"expected one mask value per sequence and step, shape (3, 9), got {mask.shape}",
+    )
+    expect(
+        mask.dtype == bool, f"expected a boolean mask (True, False), got {mask.dtype}"
+    )
+    expect(
+        not np.array_equal(mask, ~expected_mask),
+        "the mask is inverted: True should mark the real steps, False the padding",
+    )
+    expect(
+        np.array_equal(mask, expected_mask),
+        f"expected the mask True on the first {[len(s) for s in saved]} steps of the "
+        f"rows, got {mask.sum(axis=1).tolist()} True per row",
+    )
+    return "each sequence first, zeros up to `length`, and True on its real steps."
 
 
 def _masking_probe():
@@ -277,45 +297,128 @@ def _check_masking_gap(answer):
     )
 
 
-def _step_probe():
+def _loss_probe():
+    """Three sequences of 5, 2 and 4 real steps out of 6, and outputs far off on padding."""
     rng = np.random.default_rng(4)
-    sequences = rng.uniform(size=(3, 6, 28)).astype("float32")
-    reconstructions = rng.uniform(size=(3, 6, 28)).astype("float32")
-    return sequences, reconstructions
+    targets = rng.uniform(size=(3, 6, 4)).astype("float32")
+    outputs = rng.uniform(size=(3, 6, 4)).astype("float32")
+    mask = np.arange(6)[None, :] < np.array([5, 2, 4])[:, None]
+    targets[~mask] = 0.0
+    outputs[~mask] += 3.0  # a decoder writing nonsense after the end
+    return targets, outputs, mask
 
 
-def _check_step_errors(step_errors):
-    expect_callable(step_errors, "the function step_errors")
-    sequences, reconstructions = _step_probe()
-    errors = np.asarray(step_errors(sequences, reconstructions))
-    squared = (sequences - reconstructions) ** 2
-    expected = squared.mean(axis=2)
+def _scalar(value, what):
+    array = to_numpy(value, "float64")
     expect(
-        errors.shape != (3, 28),
-        "you averaged over the steps: average over the 28 pixels of each step "
-        "(axis=-1)",
+        array.ndim == 0 or array.size == 1,
+        f"expected one number for {what}, got an array of shape {array.shape}: average "
+        "over the real steps of the whole batch",
+    )
+    return float(array.reshape(-1)[0])
+
+
+def _check_masked_loss(masked_step_loss):
+    expect_callable(masked_step_loss, "the function masked_step_loss")
+    targets, outputs, mask = _loss_probe()
+    got = _scalar(masked_step_loss(targets, outputs, mask), "the loss")
+    step = ((targets - outputs) ** 2).mean(axis=-1)
+    expected = float(to_numpy(reference.masked_step_loss(targets, outputs, mask)))
+    wrong = {
+        "all": step.mean(),
+        "inverted": step[~mask].mean(),
+        "divided_by_all": (step * mask).sum() / mask.size,
+        "per_sequence": np.mean([row[m].mean() for row, m in zip(step, mask)]),
+        "summed": ((targets - outputs) ** 2).sum(axis=-1)[mask].mean(),
+        "total": (step * mask).sum(),
+    }
+    expect(
+        not np.isclose(got, wrong["all"], rtol=1e-4),
+        "you averaged over the padded steps too: the outputs after the end of a "
+        "sequence changed the loss; keep only the steps where the mask is True",
     )
     expect(
-        errors.shape == (3, 6),
-        f"expected one error per sequence and step, shape (3, 6), got {errors.shape}",
+        not np.isclose(got, wrong["inverted"], rtol=1e-4),
+        "you averaged over the padded steps only: the mask is True on the real steps",
     )
     expect(
-        not np.allclose(errors, squared.sum(axis=2)),
-        "you summed the squared errors: take their mean over the 28 pixels",
+        not np.isclose(got, wrong["divided_by_all"], rtol=1e-4),
+        "you zeroed the padded steps but divided by every step: divide by the number "
+        "of real steps, or the loss shrinks as the padding grows",
     )
     expect(
-        not np.allclose(errors, np.abs(sequences - reconstructions).mean(axis=2)),
-        "you averaged absolute differences: square them",
+        not np.isclose(got, wrong["per_sequence"], rtol=1e-4),
+        "you averaged each sequence first, then the sequences: every real step should "
+        "count once, so a long sequence weighs more than a short one",
     )
     expect(
-        not np.allclose(errors, np.sqrt(expected)),
-        "that is the root of the mean squared error: leave out the square root",
+        not np.isclose(got, wrong["summed"], rtol=1e-4),
+        "you summed the squared errors over the features: take their mean per step",
     )
     expect(
-        np.allclose(errors, expected, atol=1e-6),
-        "expected the mean over the 28 pixels of (sequence - reconstruction) ** 2",
+        not np.isclose(got, wrong["total"], rtol=1e-4),
+        "you returned the sum over the real steps: divide it by their number",
     )
-    return "one mean squared error per step."
+    expect(
+        np.isclose(got, expected, rtol=1e-4),
+        f"expected {expected:.5f} on the check's batch (mean over the real steps of "
+        f"the per-step mean squared error), got {got:.5f}",
+    )
+    moved = outputs.copy()
+    moved[~mask] = 0.5
+    again = _scalar(masked_step_loss(targets, moved, mask), "the loss")
+    expect(
+        np.isclose(again, got, rtol=1e-5),
+        "changing the outputs on the padded steps changed the loss: they must not "
+        "count (their gradient must be 0)",
+    )
+    zero_one = _scalar(masked_step_loss(targets, outputs, mask.astype("float32")), "")
+    expect(
+        np.isclose(zero_one, got, rtol=1e-4),
+        "a mask of 0.0 and 1.0 gave another value than the boolean mask: treat it as "
+        "weights 0 and 1",
+    )
+    return (
+        f"{expected:.4f} on the check's batch: the padded steps count for nothing, "
+        "each real step counts once."
+    )
+
+
+PREDICT_OPTIONS = "abcd"
+
+
+def _check_lazy_decoder(prediction, all_steps_loss, real_steps_loss, real_share):
+    letter = expect_choice(prediction, set(PREDICT_OPTIONS))
+    ratio = all_steps_loss / real_steps_loss
+    if np.isclose(ratio, 1.0, rtol=0.02):
+        actual = "a"
+    elif ratio > 1.0:
+        actual = "b"
+    elif np.isclose(ratio, real_share, rtol=0.02):
+        actual = "d"
+    else:
+        actual = "c"
+    measured = (
+        f"over all steps {all_steps_loss:.4f}, over the real steps {real_steps_loss:.4f}: "
+        f"a ratio of {ratio:.3f}, and {real_share:.1%} of the steps are real"
+    )
+    expect(
+        letter == actual,
+        f"the run says otherwise: {measured}. "
+        + {
+            "a": "The blank output is wrong on the inked rows and exactly right on "
+            "the padding, so which steps are averaged matters.",
+            "b": "The padded steps add no error: the padding is zeros and so is the "
+            "output there.",
+            "c": "The factor is not one half: it is the share of real steps in the "
+            "batch, here far more than half.",
+            "d": "",
+        }[letter],
+    )
+    return (
+        "the all-steps mean is lower by the share of real steps, as printed above: each "
+        "padded step adds a perfect 0 to it, so the padding hides error."
+    )
 
 
 def _check_worst_stretch(worst_stretch):
@@ -359,67 +462,166 @@ def _check_worst_stretch(worst_stretch):
     return "the first step of the window with the largest total error."
 
 
+# The challenge: the trained LSTM autoencoder's test BCE on the first 1,000 test digits.
+CHALLENGE_BCE = {"full": 0.16, "fast": 0.32}
+CHALLENGE_IMAGES = 1000
+
+
+def _check_challenge(autoencoder, test_sequences):
+    from utils import config
+
+    model = expect_model(autoencoder, "the trained sequence autoencoder")
+    sequences = np.asarray(test_sequences, dtype="float32")[:CHALLENGE_IMAGES]
+    expect(
+        sequences.ndim == 3 and sequences.shape[1:] == (28, 28),
+        f"expected the test sequences, shape (n, 28, 28), got {sequences.shape}",
+    )
+    outputs = to_numpy(model.predict(sequences, batch_size=500, verbose=0))
+    expect(
+        outputs.shape == sequences.shape,
+        f"the model maps {sequences.shape} to {outputs.shape}: pass the autoencoder",
+    )
+    bce = float(
+        to_numpy(keras.losses.BinaryCrossentropy()(sequences, outputs))
+    )
+    mode = "fast" if config.fast_mode() else "full"
+    target = CHALLENGE_BCE[mode]
+    expect(
+        bce < target,
+        f"test BCE {bce:.4f} on the first {len(sequences):,} test digits; the target "
+        f"({mode} mode) is below {target}: more updates (epochs, images, a smaller "
+        "batch) or another learning rate",
+    )
+    return "the test BCE is below the target for this mode (the numbers: section 4)."
+
+
 q1 = Question(
     "09",
     "q1",
     _check_rows,
-    "np.reshape(images, (-1, 28, 28)): C order fills each row of 28 pixels in turn.",
+    [
+        "a flat image stores its pixels row after row: which shape puts one row at "
+        "each step?",
+        "no pixel has to move: one reshape to (number of images, 28 steps, 28 pixels), "
+        "with -1 for the number of images, works for flat and for channel inputs.",
+    ],
 )
 q2 = Question(
     "09",
     "q2",
     _check_encoder,
-    "code = keras.layers.LSTM(code_size)(inputs): without return_sequences an LSTM "
-    "returns only its output after the last step.",
+    [
+        "a recurrent layer can give its output at every step or only after the last "
+        "one: the code is one vector per sequence.",
+        "one keras.layers.LSTM of code_size units on the inputs, with the default "
+        "return_sequences (False): its output after the last step is the code.",
+    ],
 )
 q3 = Question(
     "09",
     "q3",
     _check_decoder,
-    "keras.layers.RepeatVector(steps)(codes), then keras.layers.LSTM(code_size, "
-    "return_sequences=True), then keras.layers.Dense(28, activation='sigmoid').",
+    [
+        "an LSTM runs one step per input step: where do 28 inputs come from when you "
+        "have one code?",
+        "RepeatVector(steps) makes the code an input at every step; an LSTM of "
+        "code_size units returning its whole sequence; a Dense layer of 28 sigmoid "
+        "units acts on each step.",
+    ],
 )
 q4 = Question(
     "09",
     "q4",
     _check_repeat_vector,
-    "what does an LSTM layer need at each of the 28 steps it runs?",
+    [
+        "what does an LSTM layer need at each of the 28 steps it runs?",
+        "count the inputs an LSTM reads to produce 28 outputs, and ask where the "
+        "decoder's inputs come from when all it has is one code.",
+    ],
 )
 q5 = Question(
     "09",
     "q5",
     _check_pad,
-    "padded = np.zeros((len(sequences), length, 28), 'float32'); then "
-    "padded[i, :len(sequence)] = sequence for each i.",
+    [
+        "start from a batch of zeros of the final shape, and a mask that says which "
+        "steps were filled.",
+        "np.zeros of (n, length, 28) in float32 and np.zeros of (n, length) of "
+        "dtype bool; copy sequence i into the first len(i) steps of row i and mark "
+        "the same steps True.",
+    ],
 )
 q6 = Question(
     "09",
     "q6",
     _check_masked_encoder,
-    "masked = keras.layers.Masking(mask_value=0.0)(inputs); code = lstm_layer(masked).",
+    [
+        "the LSTM reads every step it is given, zeros included: something before it "
+        "must tell it which steps to skip.",
+        "keras.layers.Masking with mask_value=0.0 marks all-zero steps; call the "
+        "given lstm_layer on its output (a new LSTM would have untrained weights).",
+    ],
 )
 q7 = Question(
     "09",
     "q7",
     _check_masking_gap,
-    "Masking decides step by step: does it know where the padding starts?",
+    [
+        "Masking decides step by step: does it know where the padding starts?",
+        "compare a blank row inside the digit with a padded row: what tells them "
+        "apart, for a layer that sees one step at a time?",
+    ],
 )
 q8 = Question(
     "09",
     "q8",
-    _check_step_errors,
-    "np.mean((sequences - reconstructions) ** 2, axis=-1).",
+    _check_masked_loss,
+    [
+        "two averages: over the features of a step, then over the steps that are "
+        "real. The padded steps must not enter the second one, neither its sum nor "
+        "its count.",
+        "the squared error averaged over the last axis gives an (n, steps) array; "
+        "multiply it by the mask as 0/1 weights, sum, and divide by the sum of the "
+        "mask (keras.ops or NumPy).",
+    ],
 )
 q9 = Question(
     "09",
     "q9",
+    _check_lazy_decoder,
+    [
+        "on a padded step the target is zeros, and so is the blank output: what "
+        "error does that step add, and to which average?",
+        "the all-steps mean has the same total error divided by more steps: by how "
+        "many more? Compare the ratio with the share of real steps.",
+    ],
+)
+q10 = Question(
+    "09",
+    "q10",
     _check_worst_stretch,
-    "sums = [errors[:, t : t + window].sum(axis=1) for t in range(num_steps - window "
-    "+ 1)]; "
-    "return np.argmax(np.stack(sums, axis=1), axis=1).",
+    [
+        "one large step is not a stretch: add the errors of `window` steps in a row, "
+        "for every place the window fits, and keep the best place.",
+        "there are steps - window + 1 windows; their sums make an (n, windows) array "
+        "(a loop over the start, or np.convolve per row); np.argmax along the "
+        "windows gives the earliest of the largest.",
+    ],
+)
+q11 = Question(
+    "09",
+    "q11",
+    _check_challenge,
+    [
+        "the LSTM autoencoder leaves its first plateau only after enough updates.",
+        "in section 4: more epochs or more images, a batch of 16 or 32, Adam at 0.001 "
+        "to 0.003 with clipnorm; the check predicts the first 1,000 test digits.",
+    ],
 )
 
-__all__ = ["Wrong", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9"]
+__all__ = [
+    "Wrong", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11",
+]
 
 
 def summary():
