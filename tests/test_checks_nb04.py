@@ -219,8 +219,12 @@ def identity_k_sparse(k=25, trained=True, name="codes", shift=0.0):
     decoder = keras.layers.Dense(784, activation="sigmoid")
     model = keras.Model(inputs, decoder(codes))
     if trained:
-        encoder.set_weights([np.eye(784, dtype="float32"), np.full(784, shift, "float32")])
-        decoder.set_weights([20 * np.eye(784, dtype="float32"), np.full(784, -10.0, "float32")])
+        encoder.set_weights(
+            [np.eye(784, dtype="float32"), np.full(784, shift, "float32")]
+        )
+        decoder.set_weights(
+            [20 * np.eye(784, dtype="float32"), np.full(784, -10.0, "float32")]
+        )
     return model
 
 
@@ -405,14 +409,17 @@ def test_every_question_of_notebook_04_has_wrong_answers_tested():
         (nb04.q3, l1_activity_penalty),
         (
             nb04.q3,
-            lambda codes, weight: float(keras.regularizers.L1(weight)(codes))
-            / len(codes),
+            lambda codes, weight: (
+                float(keras.regularizers.L1(weight)(codes)) / len(codes)
+            ),
         ),
         (nb04.q4, kl_class(kl_ops)),
         (nb04.q4, kl_class(kl_clipping_activations)),
         (
             nb04.q4,
-            kl_class(lambda a, target, weight: regularizers.KLSparsity(target, weight)(a)),
+            kl_class(
+                lambda a, target, weight: regularizers.KLSparsity(target, weight)(a)
+            ),
         ),
         (nb04.q5, k_sparse_class(keep_by_rank)),
         (nb04.q5, k_sparse_class(keep_by_top_k_indices)),

@@ -219,8 +219,7 @@ def _check_l1(l1_activity_penalty):
         ),
         (
             weight * np.sum(codes) / batch,
-            "take absolute values: negative activations count as much as positive "
-            "ones",
+            "take absolute values: negative activations count as much as positive ones",
         ),
         (np.sum(np.abs(codes)) / batch, "multiply by `weight`"),
     ]
@@ -237,8 +236,6 @@ def _check_l1(l1_activity_penalty):
         "size",
     )
     return f"weight * sum |h| / batch size = {expected:.6g} on the test batch."
-
-
 
 
 def _activations(seed=1, shape=(64, 30)):
@@ -347,7 +344,9 @@ def _check_kl(regularizer_class):
         lambda a: penalty(a), activations, what="the penalty"
     )
     expect(
-        np.allclose(gradient, _kl_gradient(activations, target, weight), rtol=1e-3, atol=1e-5),
+        np.allclose(
+            gradient, _kl_gradient(activations, target, weight), rtol=1e-3, atol=1e-5
+        ),
         "the value is right but the gradient with respect to the activations is not: "
         "compute the penalty from the activations with keras.ops, without "
         "stop_gradient, so training can lower it",
@@ -355,7 +354,9 @@ def _check_kl(regularizer_class):
     config = cls(target=0.02, weight=1.5).get_config()
     clone = cls.from_config(config)
     expect(
-        _close(_scalar(clone(activations), "it"), float(KLSparsity(0.02, 1.5)(activations))),
+        _close(
+            _scalar(clone(activations), "it"), float(KLSparsity(0.02, 1.5)(activations))
+        ),
         f"get_config() returned {config}, which rebuilds another penalty: it must hold "
         "target and weight, the arguments of __init__",
     )
@@ -367,7 +368,9 @@ def _check_kl(regularizer_class):
     kept = reloaded.get_layer("kl").regularizer
     expect(
         isinstance(kept, cls)
-        and _close(_scalar(kept(activations), "it"), float(KLSparsity(0.02, 1.5)(activations))),
+        and _close(
+            _scalar(kept(activations), "it"), float(KLSparsity(0.02, 1.5)(activations))
+        ),
         "a model holding the penalty reloaded from .keras with another penalty: "
         "get_config must return target and weight",
     )
@@ -509,7 +512,9 @@ def _check_k_prediction(prediction, dead_units, test_bce):
     large, small = max(dead_units), min(dead_units)
     dead_rise = dead_units[small] > dead_units[large]
     bce_rise = test_bce[small] > test_bce[large]
-    observed = next(key for key, value in _OUTCOMES.items() if value == (dead_rise, bce_rise))
+    observed = next(
+        key for key, value in _OUTCOMES.items() if value == (dead_rise, bce_rise)
+    )
     shown = (
         f"from k = {large} to k = {small} the dead units went from "
         f"{dead_units[large]:.1%} to {dead_units[small]:.1%} and the test cross-entropy "
@@ -528,7 +533,7 @@ def _check_k_prediction(prediction, dead_units, test_bce):
     )
     expect(
         letter == observed,
-        f"this run says ({observed}): {shown}. {why_dead.capitalize()}; {why_bce}.",
+        f"this run says ({observed}): {shown}. {why_dead[0].upper() + why_dead[1:]}; {why_bce}.",
     )
     return f"{shown}: {why_dead}, and {why_bce}."
 
@@ -549,7 +554,9 @@ def _check_challenge(model, images):
         f"expected at least 200 test images of shape (n, 784), received {images.shape}",
     )
     names = [layer.name for layer in model.layers]
-    expect("codes" in names, f"expected the k-sparse layer named 'codes', found {names}")
+    expect(
+        "codes" in names, f"expected the k-sparse layer named 'codes', found {names}"
+    )
     codes = to_numpy(keras.Model(model.input, model.get_layer("codes").output)(images))
     active = int(np.max(np.count_nonzero(codes, axis=1)))
     expect(
@@ -557,7 +564,9 @@ def _check_challenge(model, images):
         f"the codes have up to {active} non-zeros per image: the challenge is for k <= 25",
     )
     reconstructions = to_numpy(model.predict(images, batch_size=256, verbose=0))
-    bce = float(np.mean(to_numpy(keras.losses.binary_crossentropy(images, reconstructions))))
+    bce = float(
+        np.mean(to_numpy(keras.losses.binary_crossentropy(images, reconstructions)))
+    )
     mode = "fast" if config.fast_mode() else "full"
     threshold = CHALLENGE_BCE[mode]
     expect(
