@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.check_verdicts import assert_wrong_with_hint
-from utils import regularizers
+from utils import layers, regularizers
 from utils.checks import nb04
 
 # ---- Right answers ------------------------------------------------------------
@@ -35,102 +35,197 @@ def l1_activity_penalty(codes, weight):
     return weight * np.sum(np.abs(codes)) / len(codes)
 
 
-def kl_sparsity_penalty(activations, target, weight):
-    rho_hat = np.clip(np.mean(activations, axis=0), 1e-7, 1 - 1e-7)
-    kl = target * np.log(target / rho_hat) + (1 - target) * np.log(
-        (1 - target) / (1 - rho_hat)
-    )
-    return weight * np.sum(kl)
-
-
-def kl_sparsity_penalty_in_keras_ops(activations, target, weight):
+def kl_ops(activations, target, weight):
     ops = keras.ops
-    clipped = ops.clip(ops.convert_to_tensor(activations), 1e-6, 1 - 1e-6)
-    rho_hat = ops.mean(clipped, axis=0)
+    rho_hat = ops.clip(ops.mean(activations, axis=0), 1e-7, 1 - 1e-7)
     kl = target * ops.log(target / rho_hat) + (1 - target) * ops.log(
         (1 - target) / (1 - rho_hat)
     )
     return weight * ops.sum(kl)
 
 
-def keep_top_k(codes, k):
-    index = np.argsort(-codes, axis=1)[:, :k]
-    mask = np.zeros_like(codes)
-    np.put_along_axis(mask, index, 1.0, axis=1)
-    return codes * mask
+def kl_clipping_activations(activations, target, weight):
+    ops = keras.ops
+    rho_hat = ops.mean(ops.clip(activations, 1e-6, 1 - 1e-6), axis=0)
+    kl = target * ops.log(target / rho_hat) + (1 - target) * ops.log(
+        (1 - target) / (1 - rho_hat)
+    )
+    return weight * ops.sum(kl)
+
+
+def kl_class(penalty, config=None):
+    """A learner's regulariser class whose penalty is ``penalty(a, target, weight)``."""
+
+    class Penalty(keras.regularizers.Regularizer):
+        def __init__(self, target=0.05, weight=3.0):
+            self.target, self.weight = target, weight
+
+        def __call__(self, activations):
+            activations = keras.ops.convert_to_tensor(activations, "float32")
+            return penalty(activations, self.target, self.weight)
+
+        def get_config(self):
+            if config is not None:
+                return config(self)
+            return {"target": self.target, "weight": self.weight}
+
+    return Penalty
+
+
+def keep_by_rank(inputs, k):
+    ops = keras.ops
+    rank = ops.argsort(ops.argsort(-inputs, axis=-1), axis=-1)
+    return inputs * ops.stop_gradient(ops.cast(rank < k, inputs.dtype))
+
+
+def keep_by_top_k_indices(inputs, k):
+    ops = keras.ops
+    _, index = ops.top_k(inputs, k)
+    mask = ops.sum(ops.one_hot(index, ops.shape(inputs)[-1]), axis=1)
+    return inputs * ops.cast(mask, inputs.dtype)
+
+
+def k_sparse_class(keep, with_k_in_config=True):
+    """A learner's layer class whose call is ``keep(inputs, k)``."""
+
+    class Layer(keras.layers.Layer):
+        def __init__(self, k, **kwargs):
+            super().__init__(**kwargs)
+            self.k = k
+
+        def call(self, inputs):
+            return keep(inputs, self.k)
+
+        def get_config(self):
+            config = super().get_config()
+            return {**config, "k": self.k} if with_k_in_config else config
+
+    return Layer
 
 
 # ---- Plausible wrong answers --------------------------------------------------
 
 
-def kl_per_example(activations, target, weight):
-    a = np.clip(activations, 1e-7, 1 - 1e-7)
-    kl = target * np.log(target / a) + (1 - target) * np.log((1 - target) / (1 - a))
-    return weight * np.sum(np.mean(kl, axis=0))
+def _kl_terms(rho_hat, target):
+    ops = keras.ops
+    return target * ops.log(target / rho_hat) + (1 - target) * ops.log(
+        (1 - target) / (1 - rho_hat)
+    )
 
 
-def kl_over_units(activations, target, weight):
-    return kl_sparsity_penalty(np.asarray(activations).T, target, weight)
+def kl_wrong_sign(a, target, weight):
+    return -kl_ops(a, target, weight)
 
 
-def kl_one_term(activations, target, weight):
-    rho_hat = np.clip(np.mean(activations, axis=0), 1e-7, 1 - 1e-7)
-    return weight * np.sum(target * np.log(target / rho_hat))
-
-
-def kl_swapped(activations, target, weight):
-    rho_hat = np.clip(np.mean(activations, axis=0), 1e-7, 1 - 1e-7)
-    kl = rho_hat * np.log(rho_hat / target) + (1 - rho_hat) * np.log(
+def kl_swapped(a, target, weight):
+    ops = keras.ops
+    rho_hat = ops.clip(ops.mean(a, axis=0), 1e-7, 1 - 1e-7)
+    kl = rho_hat * ops.log(rho_hat / target) + (1 - rho_hat) * ops.log(
         (1 - rho_hat) / (1 - target)
     )
-    return weight * np.sum(kl)
+    return weight * ops.sum(kl)
 
 
-def kl_mean_over_units(activations, target, weight):
-    return kl_sparsity_penalty(activations, target, weight) / np.shape(activations)[1]
+def kl_wrong_axis(a, target, weight):
+    ops = keras.ops
+    rho_hat = ops.clip(ops.mean(a, axis=1), 1e-7, 1 - 1e-7)
+    return weight * ops.sum(_kl_terms(rho_hat, target))
 
 
-def kl_unclipped(activations, target, weight):
-    rho_hat = np.mean(activations, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kl = target * np.log(target / rho_hat) + (1 - target) * np.log(
-            (1 - target) / (1 - rho_hat)
+def kl_per_example(a, target, weight):
+    ops = keras.ops
+    clipped = ops.clip(a, 1e-7, 1 - 1e-7)
+    return weight * ops.sum(ops.mean(_kl_terms(clipped, target), axis=0))
+
+
+def kl_one_term(a, target, weight):
+    ops = keras.ops
+    rho_hat = ops.clip(ops.mean(a, axis=0), 1e-7, 1 - 1e-7)
+    return weight * ops.sum(target * ops.log(target / rho_hat))
+
+
+def kl_mean_over_units(a, target, weight):
+    return kl_ops(a, target, weight) / keras.ops.shape(a)[1]
+
+
+def kl_unclipped(a, target, weight):
+    return weight * keras.ops.sum(_kl_terms(keras.ops.mean(a, axis=0), target))
+
+
+def kl_per_unit(a, target, weight):
+    rho_hat = keras.ops.clip(keras.ops.mean(a, axis=0), 1e-7, 1 - 1e-7)
+    return weight * _kl_terms(rho_hat, target)
+
+
+def kl_in_numpy(a, target, weight):
+    rho_hat = np.clip(np.mean(np.asarray(a), axis=0), 1e-7, 1 - 1e-7)
+    kl = target * np.log(target / rho_hat) + (1 - target) * np.log(
+        (1 - target) / (1 - rho_hat)
+    )
+    return float(weight * np.sum(kl))
+
+
+def kl_value_without_gradient(a, target, weight):
+    ops = keras.ops
+    return ops.stop_gradient(kl_ops(a, target, weight)) + 0.0 * ops.sum(a)
+
+
+def keep_smallest(inputs, k):
+    ops = keras.ops
+    rank = ops.argsort(ops.argsort(inputs, axis=-1), axis=-1)
+    return inputs * ops.cast(rank < k, inputs.dtype)
+
+
+def keep_of_batch(inputs, k):
+    ops = keras.ops
+    kth = ops.top_k(ops.reshape(inputs, (-1,)), k)[0][-1]
+    return ops.where(inputs >= kth, inputs, ops.zeros_like(inputs))
+
+
+def keep_magnitude(inputs, k):
+    ops = keras.ops
+    rank = ops.argsort(ops.argsort(-ops.abs(inputs), axis=-1), axis=-1)
+    return inputs * ops.cast(rank < k, inputs.dtype)
+
+
+def keep_mask_only(inputs, k):
+    return keras.ops.cast(keep_by_rank(inputs, k) != 0, inputs.dtype)
+
+
+def keep_by_threshold(inputs, k):
+    ops = keras.ops
+    kth = ops.top_k(inputs, k)[0][:, -1:]
+    return ops.where(inputs >= kth, inputs, ops.zeros_like(inputs))
+
+
+def keep_without_gradient(inputs, k):
+    return keras.ops.stop_gradient(keep_by_rank(inputs, k))
+
+
+def sparse_images(count=300, inked=20, seed=0):
+    """Binary images with ``inked`` pixels each: a k-sparse identity reconstructs them."""
+    rng = np.random.default_rng(seed)
+    images = np.zeros((count, 784), "float32")
+    for row in images:
+        row[rng.choice(784, inked, replace=False)] = 1.0
+    return images
+
+
+def identity_k_sparse(k=25, trained=True, name="codes", shift=0.0):
+    """784 -> identity -> KSparse(k) -> a sharp sigmoid: near-perfect on sparse_images."""
+    inputs = keras.Input((784,))
+    encoder = keras.layers.Dense(784)
+    codes = layers.KSparse(k, name=name)(encoder(inputs))
+    decoder = keras.layers.Dense(784, activation="sigmoid")
+    model = keras.Model(inputs, decoder(codes))
+    if trained:
+        encoder.set_weights(
+            [np.eye(784, dtype="float32"), np.full(784, shift, "float32")]
         )
-    return weight * np.sum(kl)
-
-
-def kl_fixed_target(activations, target, weight):
-    return kl_sparsity_penalty(activations, 0.05, weight)
-
-
-def top_k_by_threshold(codes, k):
-    kth = np.sort(codes, axis=1)[:, -k][:, None]
-    return np.where(codes >= kth, codes, 0.0)
-
-
-def top_k_of_batch(codes, k):
-    return np.where(codes >= np.sort(codes, axis=None)[-k], codes, 0.0)
-
-
-def top_k_magnitude(codes, k):
-    index = np.argsort(-np.abs(codes), axis=1)[:, :k]
-    mask = np.zeros_like(codes)
-    np.put_along_axis(mask, index, 1.0, axis=1)
-    return codes * mask
-
-
-def top_k_mask_only(codes, k):
-    return keep_top_k(codes, k) != 0
-
-
-def top_k_smallest(codes, k):
-    return -keep_top_k(-codes, k)
-
-
-def top_k_in_place(codes, k):
-    kept = keep_top_k(codes, k)
-    codes[...] = kept
-    return codes
+        decoder.set_weights(
+            [20 * np.eye(784, dtype="float32"), np.full(784, -10.0, "float32")]
+        )
+    return model
 
 
 WRONG_ANSWERS = [
@@ -179,7 +274,7 @@ WRONG_ANSWERS = [
         "activity_regularizer=activity_regularizer",
     ),
     (nb04.q1, overcomplete(), "pass the function itself"),
-    (nb04.q2, "a", "sees no labels"),
+    (nb04.q2, "a", "this is not memorising"),
     (nb04.q2, "b", "trains fine"),
     (nb04.q2, "identity", "expected one of ['a', 'b', 'c']"),
     (
@@ -212,39 +307,96 @@ WRONG_ANSWERS = [
         lambda codes, weight: weight * np.sum(np.abs(codes), axis=1),
         "one number",
     ),
-    (nb04.q4, kl_per_example, "first average each unit over the batch"),
-    (nb04.q4, kl_over_units, "not the mean over the units of an example"),
-    (nb04.q4, kl_one_term, "has two terms"),
-    (nb04.q4, kl_swapped, "the arguments are swapped"),
-    (nb04.q4, kl_mean_over_units, "sum the divergences over the units"),
+    (nb04.q4, kl_class(kl_wrong_sign), "the sign is flipped"),
+    (nb04.q4, kl_class(kl_swapped), "the arguments are swapped"),
+    (nb04.q4, kl_class(kl_wrong_axis), "the mean is over the wrong axis"),
+    (nb04.q4, kl_class(kl_per_example), "first average each unit over the batch"),
+    (nb04.q4, kl_class(kl_one_term), "has two terms"),
+    (nb04.q4, kl_class(kl_mean_over_units), "sum the divergences over the units"),
     (
         nb04.q4,
-        lambda a, target, weight: kl_sparsity_penalty(a, target, 1.0),
+        kl_class(lambda a, target, weight: kl_ops(a, target, 1.0)),
         "multiply by `weight`",
     ),
-    (nb04.q4, kl_unclipped, "clip the activations"),
-    (nb04.q4, kl_fixed_target, "use the `target` argument"),
-    (nb04.q4, lambda a, target, weight: 1 / 0, "raised ZeroDivisionError"),
-    (nb04.q5, top_k_by_threshold, "keeps every tie"),
-    (nb04.q5, top_k_of_batch, "of the whole batch"),
-    (nb04.q5, top_k_magnitude, "largest magnitudes"),
-    (nb04.q5, top_k_mask_only, "keep their values unchanged"),
-    (nb04.q5, top_k_smallest, "expected the 5 largest values of each row"),
-    (nb04.q5, top_k_in_place, "changed `codes` in place"),
-    (nb04.q5, lambda codes, k: codes[:, :k], "expected the shape of codes"),
+    (nb04.q4, kl_class(kl_unclipped), "clip the activations"),
+    (
+        nb04.q4,
+        kl_class(lambda a, target, weight: kl_ops(a, 0.05, weight)),
+        "use self.target",
+    ),
+    (nb04.q4, kl_class(kl_per_unit), "one number"),
+    (nb04.q4, kl_class(kl_in_numpy), "no gradient reached"),
+    (nb04.q4, kl_class(kl_value_without_gradient), "the gradient with respect"),
+    (
+        nb04.q4,
+        kl_class(kl_ops, config=lambda self: {"target": self.target}),
+        "get_config() returned",
+    ),
+    (nb04.q4, kl_class(kl_ops)(), "received an instance"),
+    (nb04.q4, kl_ops, "expected the class KLSparsityRegularizer"),
+    (nb04.q4, kl_class(lambda a, target, weight: 1 / 0), "raised ZeroDivisionError"),
+    (nb04.q5, k_sparse_class(keep_smallest), "5 smallest values of each row"),
+    (nb04.q5, k_sparse_class(keep_of_batch), "of the whole batch"),
+    (nb04.q5, k_sparse_class(keep_magnitude), "largest magnitudes"),
+    (nb04.q5, k_sparse_class(keep_mask_only), "keep their values unchanged"),
+    (nb04.q5, k_sparse_class(keep_by_threshold), "keeps every tie"),
+    (nb04.q5, k_sparse_class(keep_without_gradient), "no gradient reached"),
+    (
+        nb04.q5,
+        k_sparse_class(keep_by_rank, with_k_in_config=False),
+        "did not load back",
+    ),
+    (
+        nb04.q5,
+        k_sparse_class(lambda inputs, k: inputs[:, :k]),
+        "expected the shape of the inputs",
+    ),
+    (nb04.q5, layers.KSparse(5), "received an instance"),
+    (nb04.q5, keep_by_rank, "expected the class KSparseLayer"),
     (nb04.q6, "a", "costs about the same"),
     (nb04.q6, "c", "not the step size"),
+    (nb04.q7, "a", "this run says (d)"),
+    (nb04.q7, "b", "this run says (d)"),
+    (nb04.q7, "c", "this run says (d)"),
+    (nb04.q7, "e", "expected one of ['a', 'b', 'c', 'd']"),
+    (nb04.q8, identity_k_sparse(trained=False), "not yet below"),
+    (nb04.q8, identity_k_sparse(k=50, shift=0.5), "the challenge is for k <= 25"),
+    (nb04.q8, identity_k_sparse(name="sparse"), "expected the k-sparse layer named"),
+    (nb04.q8, "model", "expected the trained k-sparse model"),
 ]
+
+
+# One run of the k-sparse section: dead units rose from k = 70 to k = 10, and so did the
+# cross-entropy, so the outcome is (d).
+DEAD_UNITS = {70: 0.0, 25: 0.016, 10: 0.23}
+TEST_BCE = {70: 0.082, 25: 0.096, 10: 0.115}
+
+
+class WithRunResults:
+    """``question`` called as the notebook calls it: the answer, then what the run made."""
+
+    def __init__(self, question):
+        self.question, self.name = question, question.name
+        self.hint_text = question.hint_text
+
+    def __call__(self, answer):
+        if self.question is nb04.q7:
+            return self.question(answer, DEAD_UNITS, TEST_BCE)
+        return self.question(answer, sparse_images())
+
+
+def as_called(question):
+    return WithRunResults(question) if question in (nb04.q7, nb04.q8) else question
 
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
 def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsys):
-    assert_wrong_with_hint(question, answer, message, capsys)
+    assert_wrong_with_hint(as_called(question), answer, message, capsys)
 
 
 def test_every_question_of_notebook_04_has_wrong_answers_tested():
     tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 7)}
+    assert tested == {f"q{n}" for n in range(1, 9)}
     defined = {name for name in dir(nb04) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -257,28 +409,52 @@ def test_every_question_of_notebook_04_has_wrong_answers_tested():
         (nb04.q3, l1_activity_penalty),
         (
             nb04.q3,
-            lambda codes, weight: float(keras.regularizers.L1(weight)(codes))
-            / len(codes),
+            lambda codes, weight: (
+                float(keras.regularizers.L1(weight)(codes)) / len(codes)
+            ),
         ),
-        (nb04.q4, kl_sparsity_penalty),
-        (nb04.q4, kl_sparsity_penalty_in_keras_ops),
+        (nb04.q4, kl_class(kl_ops)),
+        (nb04.q4, kl_class(kl_clipping_activations)),
         (
             nb04.q4,
-            lambda a, target, weight: regularizers.KLSparsity(target, weight)(a),
+            kl_class(
+                lambda a, target, weight: regularizers.KLSparsity(target, weight)(a)
+            ),
         ),
-        (nb04.q5, keep_top_k),
+        (nb04.q5, k_sparse_class(keep_by_rank)),
+        (nb04.q5, k_sparse_class(keep_by_top_k_indices)),
         (nb04.q6, "b"),
+        (nb04.q7, " D "),
+        (nb04.q8, identity_k_sparse()),
     ],
 )
 def test_right_answers_pass(question, answer, capsys):
-    question(answer)
+    as_called(question)(answer)
     printed = capsys.readouterr().out
     assert printed.startswith(f"✅ {question.name} passed"), printed
 
 
 def test_unfinished_todo_stops_the_check():
-    def unfinished(activations, target, weight):
-        raise NotImplementedError("q4 is not done yet")
+    def unfinished(inputs, k):
+        raise NotImplementedError("q5 is not done yet")
 
     with pytest.raises(NotImplementedError):
-        nb04.q4(unfinished)
+        nb04.q5(k_sparse_class(unfinished))
+
+
+def test_q7_follows_the_run_not_a_fixed_letter(capsys):
+    # A run in which the small k lost no units but reconstructed worse is outcome (b).
+    nb04.q7("b", {70: 0.0, 10: 0.0}, {70: 0.1, 10: 0.2})
+    assert capsys.readouterr().out.startswith("✅ q7 passed")
+
+
+def test_the_hints_give_no_solution_line():
+    from utils.checks import solution_code
+
+    for name in (f"q{n}" for n in range(1, 9)):
+        question = getattr(nb04, name)
+        assert len(question.hints) >= 2
+        for line in solution_code("04", name).splitlines():
+            line = line.strip()
+            if len(line) >= 25:
+                assert all(line not in hint for hint in question.hints), (name, line)

@@ -1,18 +1,24 @@
 """Checks for notebook 04, sparse autoencoders (L1, KL divergence, k-sparse)."""
 
+import tempfile
+from pathlib import Path
+
 import keras
 import numpy as np
 
 from utils.checks import (
     Question,
+    Wrong,
     expect,
     expect_callable,
     expect_choice,
     expect_dense_layer,
     expect_model,
     expect_pixels_in_and_out,
+    to_numpy,
     trainable_count,
 )
+from utils.layers import ActivityPenalty, KSparse
 from utils.regularizers import KLSparsity
 
 
@@ -28,6 +34,100 @@ def _scalar(value, what):
 
 def _close(a, b, relative=1e-3):
     return bool(np.isclose(a, b, rtol=relative, atol=1e-6))
+
+
+def value_and_gradients(function, *arrays, what="your code"):
+    """Return ``function(*tensors)`` and the gradients of its sum, as NumPy, on every backend.
+
+    Args:
+        function: takes one backend tensor per array and returns a tensor.
+        *arrays: float32 NumPy arrays, the inputs.
+        what: how a message names ``function``.
+
+    Returns:
+        (output, gradients): a NumPy array and a list of NumPy arrays, one per input.
+
+    Raises:
+        Wrong: when no gradient reaches an input (NumPy inside ``function``, say).
+        NotImplementedError: passed on, so a TODO left reads as "not attempted".
+    """
+    backend = keras.backend.backend()
+    arrays = [np.asarray(array, "float32") for array in arrays]
+    no_gradient = (
+        f"no gradient reached the inputs of {what}: write it with keras.ops (NumPy, "
+        "float() and a stop_gradient around the result cut the gradient), so that "
+        "training can use it"
+    )
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            tensors = [tf.constant(array) for array in arrays]
+            with tf.GradientTape() as tape:
+                for tensor in tensors:
+                    tape.watch(tensor)
+                output = function(*tensors)
+                total = tf.reduce_sum(tf.cast(tf.convert_to_tensor(output), "float32"))
+            gradients = tape.gradient(total, tensors)
+        elif backend == "jax":
+            import jax
+            import jax.numpy as jnp
+
+            def total_of(*tensors):
+                output = function(*tensors)
+                return jnp.sum(jnp.asarray(output, "float32")), output
+
+            (_, output), gradients = jax.value_and_grad(
+                total_of, argnums=tuple(range(len(arrays))), has_aux=True
+            )(*[jnp.asarray(array) for array in arrays])
+        elif backend == "torch":
+            tensors = [keras.ops.convert_to_tensor(array) for array in arrays]
+            for tensor in tensors:
+                tensor.requires_grad_(True)
+            output = function(*tensors)
+            keras.ops.sum(output).backward()
+            gradients = [tensor.grad for tensor in tensors]
+        else:  # pragma: no cover - the workshop runs on these three
+            raise Wrong(f"gradients are not checked on the {backend} backend")
+    except (Wrong, NotImplementedError):
+        raise
+    except Exception as error:  # NumPy on a traced or grad-requiring tensor, say
+        raise Wrong(f"{no_gradient} ({type(error).__name__}: {error})") from None
+    expect(all(gradient is not None for gradient in gradients), no_gradient)
+    return to_numpy(output, "float64"), [to_numpy(g, "float64") for g in gradients]
+
+
+def _expect_class(answer, base, what):
+    """Raise Wrong unless ``answer`` is a subclass of ``base``; return it."""
+    expect(
+        not isinstance(answer, base),
+        f"expected the class {what} itself, received an instance of it: pass the "
+        "class (no parentheses)",
+    )
+    expect(
+        isinstance(answer, type) and issubclass(answer, base),
+        f"expected the class {what}, a subclass of {base.__module__.split('.')[0]}."
+        f"{base.__name__}, received {type(answer).__name__}",
+    )
+    return answer
+
+
+def _custom_objects(cls):
+    return {cls.__name__: cls, keras.saving.get_registered_name(cls): cls}
+
+
+def _round_trip(model, cls):
+    """Save ``model`` to a .keras file in a temporary folder and load it back."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "check.keras"
+        model.save(path)
+        try:
+            return keras.saving.load_model(path, custom_objects=_custom_objects(cls))
+        except Exception as error:
+            raise Wrong(
+                f"the model did not load back from a .keras file ({type(error).__name__}: "
+                f"{error}): get_config must return every argument of __init__"
+            ) from None
 
 
 def _check_overcomplete(build):
@@ -77,10 +177,12 @@ def _check_overcomplete(build):
 
 
 def _check_identity(answer):
+    # a) memorising, b) vanishing gradients, c) copying the pixels through.
     letter = expect_choice(answer, {"a", "b", "c"})
     expect(
         letter != "a",
-        "an autoencoder sees no labels; what it can overfit is the copying itself",
+        "the test digits, never seen in training, come out just as well (see below): "
+        "this is not memorising; the trouble is what a copy teaches",
     )
     expect(
         letter != "b",
@@ -91,11 +193,6 @@ def _check_identity(answer):
         "with as many units as pixels, copying is possible, so a low reconstruction "
         "error says nothing about useful features: a constraint must rule copying out."
     )
-
-
-def _codes(seed=0, shape=(16, 40)):
-    rng = np.random.default_rng(seed)
-    return rng.normal(0.3, 1.0, size=shape).astype("float32")
 
 
 def _check_l1(l1_activity_penalty):
@@ -122,8 +219,7 @@ def _check_l1(l1_activity_penalty):
         ),
         (
             weight * np.sum(codes) / batch,
-            "take absolute values: negative activations count as much as positive "
-            "ones",
+            "take absolute values: negative activations count as much as positive ones",
         ),
         (np.sum(np.abs(codes)) / batch, "multiply by `weight`"),
     ]
@@ -160,13 +256,21 @@ def _kl_of_means(rho_hat, target):
     )
 
 
-def _check_kl(kl_sparsity_penalty):
-    expect_callable(kl_sparsity_penalty, "the function kl_sparsity_penalty")
+def _kl_gradient(activations, target, weight):
+    """d/da_ij of weight * sum_j KL(target || mean_i a_ij), for activations in (0, 1)."""
+    rho_hat = activations.astype("float64").mean(axis=0)
+    per_unit = -target / rho_hat + (1 - target) / (1 - rho_hat)
+    return np.broadcast_to(weight * per_unit / len(activations), activations.shape)
+
+
+def _check_kl(regularizer_class):
+    cls = _expect_class(
+        regularizer_class, keras.regularizers.Regularizer, "KLSparsityRegularizer"
+    )
     activations = _activations()
     target, weight = 0.05, 3.0
-    got = _scalar(
-        kl_sparsity_penalty(activations, target, weight), "the penalty"
-    )
+    penalty = cls(target=target, weight=weight)
+    got = _scalar(penalty(keras.ops.convert_to_tensor(activations)), "the penalty")
     expected = float(KLSparsity(target, weight)(activations))
     rho_hat = activations.mean(axis=0)
     rho_units = activations.mean(axis=1)
@@ -175,24 +279,29 @@ def _check_kl(kl_sparsity_penalty):
     )
     wrong = [
         (
+            -expected,
+            "the sign is flipped: a KL divergence is never negative, and the penalty "
+            "must grow as a unit's mean activity leaves the target",
+        ),
+        (
             weight * _per_example_kl(activations, target),
             "you took the KL of each activation, then averaged: first average each "
-            "unit over the batch (rho_hat = mean over axis 0), then take the KL",
+            "unit over the batch (rho_hat_j, one number per unit), then take the KL",
         ),
         (
             weight * np.sum(_kl_of_means(rho_units, target)),
-            "rho_hat_j is the mean of unit j over the examples of the batch "
-            "(axis=0), not the mean over the units of an example",
+            "the mean is over the wrong axis: rho_hat_j is the mean of unit j over the "
+            "examples of the batch (axis 0), not the mean over the units of an example",
         ),
         (
             weight * np.sum(target * np.log(target / rho_hat)),
             "the KL divergence between two Bernoulli distributions has two terms: "
-            "add (1 - rho) log((1 - rho) / (1 - rho_hat))",
+            "add the one for the unit being off, with 1 - rho and 1 - rho_hat",
         ),
         (
             weight * np.sum(reverse),
-            "the arguments are swapped: the penalty is KL(rho || rho_hat) = "
-            "rho log(rho / rho_hat) + (1 - rho) log((1 - rho) / (1 - rho_hat))",
+            "the arguments are swapped: you computed KL(rho_hat || rho); the penalty "
+            "is KL(rho || rho_hat), with rho in front of each logarithm",
         ),
         (
             weight * np.mean(_kl_of_means(rho_hat, target)),
@@ -207,19 +316,20 @@ def _check_kl(kl_sparsity_penalty):
         f"expected {expected:.6g} on a test batch (target 0.05, weight 3), got "
         f"{got:.6g}",
     )
-    other = _scalar(kl_sparsity_penalty(activations, 0.01, 1.0), "the penalty")
+    other = _scalar(cls(target=0.01, weight=1.0)(activations), "the penalty")
     expect(
         _close(other, float(KLSparsity(0.01, 1.0)(activations))),
-        "target=0.01, weight=1 gave a wrong value: use the `target` argument for rho",
+        "target=0.01, weight=1 gave a wrong value: use self.target for rho and "
+        "self.weight for beta",
     )
     at_target = np.full((8, 5), 0.02, "float32")
     expect(
-        abs(_scalar(kl_sparsity_penalty(at_target, 0.02, 5.0), "it")) < 1e-4,
+        abs(_scalar(cls(target=0.02, weight=5.0)(at_target), "it")) < 1e-4,
         "units whose mean activity equals the target should cost (almost) 0",
     )
     extreme = np.zeros((4, 6), "float32")
     extreme[:, 3:] = 1.0  # three units always off, three always on
-    value = _scalar(kl_sparsity_penalty(extreme, 0.05, 1.0), "the penalty")
+    value = _scalar(cls(target=0.05, weight=1.0)(extreme), "the penalty")
     expect(
         np.isfinite(value),
         f"activations of exactly 0 and 1 gave {value}: clip the activations (or "
@@ -230,78 +340,146 @@ def _check_kl(kl_sparsity_penalty):
         "units that are always off or always on should cost more than the test "
         f"batch's units, got {value:.4g}",
     )
-    return f"beta * sum_j KL(rho || rho_hat_j) = {expected:.5g}, finite at 0 and 1."
-
-
-def _check_top_k(keep_top_k):
-    expect_callable(keep_top_k, "the function keep_top_k")
-    codes = _codes(seed=2, shape=(8, 50)) - 0.8  # many negative values
-    saved = codes.copy()
-    kept = np.asarray(keep_top_k(codes, 5), dtype="float32")
-    expect(
-        np.array_equal(codes, saved),
-        "you changed `codes` in place: return a new array",
+    _, (gradient,) = value_and_gradients(
+        lambda a: penalty(a), activations, what="the penalty"
     )
+    expect(
+        np.allclose(
+            gradient, _kl_gradient(activations, target, weight), rtol=1e-3, atol=1e-5
+        ),
+        "the value is right but the gradient with respect to the activations is not: "
+        "compute the penalty from the activations with keras.ops, without "
+        "stop_gradient, so training can lower it",
+    )
+    config = cls(target=0.02, weight=1.5).get_config()
+    clone = cls.from_config(config)
+    expect(
+        _close(
+            _scalar(clone(activations), "it"), float(KLSparsity(0.02, 1.5)(activations))
+        ),
+        f"get_config() returned {config}, which rebuilds another penalty: it must hold "
+        "target and weight, the arguments of __init__",
+    )
+    inputs = keras.Input((activations.shape[1],))
+    model = keras.Model(
+        inputs, ActivityPenalty(cls(target=0.02, weight=1.5), name="kl")(inputs)
+    )
+    reloaded = _round_trip(model, cls)
+    kept = reloaded.get_layer("kl").regularizer
+    expect(
+        isinstance(kept, cls)
+        and _close(
+            _scalar(kept(activations), "it"), float(KLSparsity(0.02, 1.5)(activations))
+        ),
+        "a model holding the penalty reloaded from .keras with another penalty: "
+        "get_config must return target and weight",
+    )
+    return (
+        f"beta * sum_j KL(rho || rho_hat_j) = {expected:.5g} on the test batch, with "
+        "the reference's gradient; finite at 0 and 1; saves and reloads."
+    )
+
+
+def _codes(seed=0, shape=(16, 40)):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0.3, 1.0, size=shape).astype("float32")
+
+
+def _keep(codes, index):
+    kept = np.zeros_like(codes)
+    np.put_along_axis(kept, index, np.take_along_axis(codes, index, 1), axis=1)
+    return kept
+
+
+def _check_k_sparse(layer_class):
+    cls = _expect_class(layer_class, keras.layers.Layer, "KSparseLayer")
+    k = 5
+    codes = _codes(seed=2, shape=(8, 50)) - 0.8  # many negative values
+    layer = cls(k)
+    kept = to_numpy(layer(codes), "float32")
     expect(
         kept.shape == codes.shape,
-        f"expected the shape of codes {codes.shape}, got {kept.shape}",
+        f"expected the shape of the inputs {codes.shape}, got {kept.shape}",
     )
-    nonzero = np.count_nonzero(kept, axis=1)
-    order = np.argsort(-codes, axis=1)[:, :5]
-    expected = np.zeros_like(codes)
-    np.put_along_axis(expected, order, np.take_along_axis(codes, order, 1), axis=1)
-    whole_batch = np.where(codes >= np.sort(codes, axis=None)[-5], codes, 0.0)
+    expected = to_numpy(KSparse(k)(codes), "float32")
+    smallest = _keep(codes, np.argsort(codes, axis=1)[:, :k])
+    whole_batch = np.where(codes >= np.sort(codes, axis=None)[-k], codes, 0.0)
+    magnitude = _keep(codes, np.argsort(-np.abs(codes), axis=1)[:, :k])
     expect(
-        not np.array_equal(kept, whole_batch),
-        "you kept the 5 largest values of the whole batch: keep the k largest of each "
-        "example (each row)",
-    )
-    expect(
-        np.all(nonzero == 5),
-        f"expected exactly 5 non-zeros in every row, found {sorted(set(nonzero))}",
-    )
-    by_size = np.argsort(-np.abs(codes), axis=1)[:, :5]
-    magnitude = np.zeros_like(codes)
-    np.put_along_axis(
-        magnitude, by_size, np.take_along_axis(codes, by_size, 1), axis=1
+        not np.allclose(kept, whole_batch),
+        f"you kept the {k} largest values of the whole batch: keep the k largest of "
+        "each example (each row)",
     )
     expect(
-        not np.array_equal(kept, magnitude),
+        not np.allclose(kept, smallest),
+        f"you kept the {k} smallest values of each row: keep the k largest (the "
+        "units that respond most)",
+    )
+    expect(
+        not np.allclose(kept, magnitude),
         "you kept the largest magnitudes: keep the k largest values (a large negative "
         "value is a unit that is off)",
+    )
+    nonzero = np.count_nonzero(kept, axis=1)
+    expect(
+        np.all(nonzero == k),
+        f"expected exactly {k} non-zeros in every row, found {sorted(set(nonzero))}",
     )
     expect(
         not np.array_equal(kept != 0, expected != 0) or np.allclose(kept, expected),
         "the right units are kept but with other values: keep their values unchanged "
-        "(multiply by a 0/1 mask)",
+        "(the inputs times a 0/1 mask)",
     )
     expect(
         np.allclose(kept, expected),
-        "expected the 5 largest values of each row, unchanged, and 0 elsewhere",
+        f"expected the {k} largest values of each row, unchanged, and 0 elsewhere",
     )
     ties = np.ones((3, 10), "float32")
-    tied = np.asarray(keep_top_k(ties, 4), dtype="float32")
+    tied = to_numpy(cls(4)(ties), "float32")
     expect(
         np.all(np.count_nonzero(tied, axis=1) == 4),
         "a row of equal values kept "
         f"{sorted(set(np.count_nonzero(tied, axis=1)))} units, not 4: comparing with "
-        "the k-th largest value keeps every tie; choose the units by index "
-        "(np.argsort or np.argpartition)",
+        "the k-th largest value keeps every tie; choose the units by their rank "
+        "(their position in the sorted row), so exactly k stay",
     )
-    all_units = np.asarray(keep_top_k(codes, 50), dtype="float32")
+    everything = to_numpy(cls(50)(codes), "float32")
     expect(
-        np.allclose(all_units, codes),
+        np.allclose(everything, codes),
         "with k equal to the number of units every value should be kept",
     )
-    return "the k largest values of each row are kept, exactly k, even with ties."
+    _, (gradient,) = value_and_gradients(
+        lambda x: layer(x), codes, what="the layer's call"
+    )
+    expect(
+        np.allclose(gradient, (expected != 0).astype("float64")),
+        "the output is right but its gradient is not: the gradient should be 1 for "
+        "each kept unit and 0 elsewhere (treat the 0/1 mask as a constant)",
+    )
+    inputs = keras.Input((50,))
+    model = keras.Model(inputs, cls(7, name="codes")(inputs))
+    reloaded = _round_trip(model, cls)
+    expect(
+        getattr(reloaded.get_layer("codes"), "k", None) == 7,
+        "a model with the layer reloaded from .keras with another k: get_config must "
+        "return k (with the base config)",
+    )
+    expect(
+        np.allclose(to_numpy(reloaded(codes)), to_numpy(KSparse(7)(codes))),
+        "the reloaded model gives another output than the saved one",
+    )
+    return (
+        "the k largest values of each example are kept, exactly k even with ties; the "
+        "gradient flows through them only; the layer saves and reloads."
+    )
 
 
 def _check_schedule(answer):
     letter = expect_choice(answer, {"a", "b", "c"})
     expect(
         letter != "a",
-        "a step costs about the same whatever k is; the reason is which units get a "
-        "gradient",
+        "a step costs about the same whatever k is (the dense layers dominate); the "
+        "reason is which units get a gradient",
     )
     expect(
         letter != "c",
@@ -314,52 +492,191 @@ def _check_schedule(answer):
     )
 
 
+# What each outcome of the k-sparse run is, for q7: (dead units rise, BCE rises).
+_OUTCOMES = {
+    "a": (False, False),
+    "b": (False, True),
+    "c": (True, False),
+    "d": (True, True),
+}
+
+
+def _check_k_prediction(prediction, dead_units, test_bce):
+    letter = expect_choice(prediction, set(_OUTCOMES))
+    for name, values in (("dead_units", dead_units), ("test_bce", test_bce)):
+        expect(
+            isinstance(values, dict) and len(values) >= 2,
+            f"expected {name} as a dict {{k: value}} for at least two k, computed by "
+            f"the cell above; received {type(values).__name__}",
+        )
+    large, small = max(dead_units), min(dead_units)
+    dead_rise = dead_units[small] > dead_units[large]
+    bce_rise = test_bce[small] > test_bce[large]
+    observed = next(
+        key for key, value in _OUTCOMES.items() if value == (dead_rise, bce_rise)
+    )
+    shown = (
+        f"from k = {large} to k = {small} the dead units went from "
+        f"{dead_units[large]:.1%} to {dead_units[small]:.1%} and the test cross-entropy "
+        f"from {test_bce[large]:.4f} to {test_bce[small]:.4f}"
+    )
+    why_dead = (
+        "with fewer winners per image, fewer units ever win, and a unit that never "
+        "wins gets no gradient"
+        if dead_rise
+        else "in this run even the smallest k left (almost) every unit some wins"
+    )
+    why_bce = (
+        "fewer active units leave the decoder less to draw each digit with"
+        if bce_rise
+        else "in this run the smaller code reconstructed no worse"
+    )
+    expect(
+        letter == observed,
+        f"this run says ({observed}): {shown}. {why_dead[0].upper() + why_dead[1:]}; {why_bce}.",
+    )
+    return f"{shown}: {why_dead}, and {why_bce}."
+
+
+# q8: the k = 25 model's mean test binary cross-entropy must be below these. The model as
+# the notebook trains it gives 0.096 (full mode, TensorFlow) and 0.33 (fast mode: 2,000
+# images, 2 epochs); the margins cover the other backends.
+CHALLENGE_BCE = {"full": 0.105, "fast": 0.40}
+
+
+def _check_challenge(model, images):
+    from utils import config
+
+    model = expect_model(model, "the trained k-sparse model k_sparse_models[25]")
+    images = np.asarray(images, "float32")
+    expect(
+        images.ndim == 2 and images.shape[1] == 784 and len(images) >= 200,
+        f"expected at least 200 test images of shape (n, 784), received {images.shape}",
+    )
+    names = [layer.name for layer in model.layers]
+    expect(
+        "codes" in names, f"expected the k-sparse layer named 'codes', found {names}"
+    )
+    codes = to_numpy(keras.Model(model.input, model.get_layer("codes").output)(images))
+    active = int(np.max(np.count_nonzero(codes, axis=1)))
+    expect(
+        active <= 25,
+        f"the codes have up to {active} non-zeros per image: the challenge is for k <= 25",
+    )
+    reconstructions = to_numpy(model.predict(images, batch_size=256, verbose=0))
+    bce = float(
+        np.mean(to_numpy(keras.losses.binary_crossentropy(images, reconstructions)))
+    )
+    mode = "fast" if config.fast_mode() else "full"
+    threshold = CHALLENGE_BCE[mode]
+    expect(
+        bce < threshold,
+        f"mean test cross-entropy {bce:.4f}, not yet below {threshold} ({mode} mode): "
+        "train longer, on more images, or with another schedule",
+    )
+    return (
+        f"mean test cross-entropy {bce:.4f} < {threshold} ({mode} mode) with at most "
+        f"{active} active units per image."
+    )
+
+
 q1 = Question(
     "04",
     "q1",
     _check_overcomplete,
-    "keras.layers.Dense(hidden_units, activation=activation, "
-    "activity_regularizer=activity_regularizer, name='encoder'), then "
-    "keras.layers.Dense(784, activation='sigmoid').",
+    [
+        "one hidden layer, whose size, activation and activity penalty come from the "
+        "arguments, then an output layer that gives back 784 pixel values in [0, 1].",
+        "two keras.layers.Dense layers: the first is named 'encoder' and takes "
+        "hidden_units, the activation and the activity regularizer as its keyword "
+        "arguments; the second has 784 units and a sigmoid.",
+    ],
 )
 q2 = Question(
     "04",
     "q2",
     _check_identity,
-    "how many hidden units are there, and how many pixels? What is the cheapest way "
-    "to reproduce the input?",
+    [
+        "how many hidden units are there, and how many pixels? What is the cheapest way "
+        "to reproduce the input?",
+        "picture 784 of the 1000 units each passing one pixel on and the decoder "
+        "putting each pixel back: the loss is low, and nothing about digits was learned.",
+    ],
 )
 q3 = Question(
     "04",
     "q3",
     _check_l1,
-    "return weight * np.sum(np.abs(codes)) / len(codes): the sum over units, "
-    "averaged over the examples of the batch.",
+    [
+        "L1 adds weight times the absolute activations, summed over the units and the "
+        "examples; Keras 3 then divides an activity penalty by the batch size.",
+        "np.abs and np.sum over the whole array, times weight, divided by the number of "
+        "rows (len(codes)); return a Python float.",
+    ],
 )
 q4 = Question(
     "04",
     "q4",
     _check_kl,
-    "rho_hat = np.clip(np.mean(activations, axis=0), 1e-7, 1 - 1e-7); kl = "
-    "target * np.log(target / rho_hat) + (1 - target) * np.log((1 - target) / "
-    "(1 - rho_hat)); return weight * np.sum(kl).",
+    [
+        "first one number per unit, its mean activity over the examples of the batch "
+        "(rho_hat_j); then the KL divergence from the target rho to each rho_hat_j, "
+        "summed over the units and times the weight.",
+        "in __call__ use keras.ops: ops.mean over axis 0, ops.clip to [1e-7, 1 - 1e-7], "
+        "ops.log for the two terms rho log(rho / rho_hat) and (1 - rho) log((1 - rho) / "
+        "(1 - rho_hat)), ops.sum over the units, times self.weight.",
+    ],
 )
 q5 = Question(
     "04",
     "q5",
-    _check_top_k,
-    "index = np.argsort(-codes, axis=1)[:, :k] gives the k largest of each row; "
-    "build a 0/1 mask with np.put_along_axis(mask, index, 1.0, axis=1) and return "
-    "codes * mask.",
+    _check_k_sparse,
+    [
+        "for each example (row), find which units hold the k largest values, make a "
+        "0/1 mask of them and multiply: the kept values stay as they are.",
+        "ops.argsort of the negated inputs along the units gives their order; "
+        "ops.argsort of that order gives each unit's rank; keep the units of rank "
+        "below self.k. Cast the mask to the inputs' dtype and wrap it in "
+        "ops.stop_gradient.",
+    ],
 )
 q6 = Question(
     "04",
     "q6",
     _check_schedule,
-    "which units receive a gradient in a k-sparse layer, and what happens to a unit "
-    "that is never among the k largest?",
+    [
+        "which units receive a gradient in a k-sparse layer, and what happens to a unit "
+        "that is never among the k largest?",
+        "a unit whose filter starts badly loses every competition at a small k, so its "
+        "weights never change: it is dead. What does a large k do for it early on?",
+    ],
+)
+q7 = Question(
+    "04",
+    "q7",
+    _check_k_prediction,
+    [
+        "at each k, how many units of an image get a gradient, and how many filters "
+        "does the decoder add up to draw the digit?",
+        "at k = 10 each image trains 10 of the 1000 filters (k = 70: 70), and the "
+        "decoder draws with 10 of them: think of what that does to the units that "
+        "rarely win, and to the detail of the reconstruction.",
+    ],
 )
 
+
+q8 = Question(
+    "04",
+    "q8",
+    _check_challenge,
+    [
+        "what limits the reconstruction of a k-sparse model: the k units it may use, "
+        "or how well their filters are trained? Only the second is yours to change.",
+        "call train_k_sparse(25, ...) with more epochs, more images (x_train instead of "
+        "the first 15,000) or another start_k, store the result in k_sparse_models[25], "
+        "and run the check again.",
+    ],
+)
 
 
 def summary():

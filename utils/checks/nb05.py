@@ -13,6 +13,8 @@ from utils.checks import (
     to_numpy,
     trainable_count,
 )
+from utils.checks.nb04 import _expect_class, _round_trip, value_and_gradients
+from utils.vae import VAE
 
 
 def _array(value, what):
@@ -36,49 +38,94 @@ def _latent_arrays(seed=0, shape=(6, 3)):
     return z_mean, z_log_var
 
 
-def _check_sample_z(sample_z):
-    expect_callable(sample_z, "the function sample_z")
-    z_mean, z_log_var = _latent_arrays()
-    epsilon = np.random.default_rng(1).standard_normal(z_mean.shape)
-    got = _array(sample_z(z_mean, z_log_var, epsilon), "z")
+def _tensor(array):
+    return keras.ops.convert_to_tensor(np.asarray(array, "float32"))
+
+
+def _check_sampling(layer_class):
+    cls = _expect_class(layer_class, keras.layers.Layer, "GaussianSampling")
+    count = 20000
+    z_mean = np.tile(np.float32([[1.0, -2.0, 0.0]]), (count, 1))
+    z_log_var = np.tile(np.float32([[0.0, np.log(0.25), np.log(4.0)]]), (count, 1))
+    z = _array(cls(seed=0)([_tensor(z_mean), _tensor(z_log_var)]), "z")
     expect(
-        got.shape == z_mean.shape,
-        f"expected z of the shape of z_mean {z_mean.shape}, got {got.shape}",
+        z.shape == z_mean.shape,
+        f"expected z of the shape of z_mean {z_mean.shape}, got {z.shape}",
     )
-    expected = z_mean + np.exp(0.5 * z_log_var) * epsilon
-    wrong = [
-        (
-            z_mean + np.exp(z_log_var) * epsilon,
-            "you scaled eps by exp(z_log_var), the variance: the standard deviation "
-            "is exp(z_log_var / 2)",
-        ),
-        (
-            z_mean + z_log_var * epsilon,
-            "z_log_var is the logarithm of the variance, not the standard deviation: "
-            "scale eps by exp(z_log_var / 2)",
-        ),
-        (
-            z_mean + np.sqrt(np.abs(z_log_var)) * epsilon,
-            "z_log_var is a log-variance: take exp(z_log_var / 2), not a square root",
-        ),
-        (
-            z_mean + np.exp(0.5 * z_log_var),
-            "eps is missing: multiply the standard deviation by eps",
-        ),
-        (
-            z_log_var + np.exp(0.5 * z_mean) * epsilon,
-            "z_mean and z_log_var are swapped",
-        ),
-    ]
-    for value, message in wrong:
-        expect(not _close(got, value), message)
+    mean, std = z.mean(axis=0), z.std(axis=0)
+    wanted_std = np.array([1.0, 0.5, 2.0])
+    shown = (
+        f"(for mean [1, -2, 0] and standard deviation [1, 0.5, 2] your samples have "
+        f"mean {np.round(mean, 2).tolist()} and standard deviation "
+        f"{np.round(std, 2).tolist()})"
+    )
     expect(
-        _close(got, expected),
-        "expected z = z_mean + exp(z_log_var / 2) * eps on the test arrays",
+        not np.allclose(mean, z_log_var[0], atol=0.1),
+        f"z_mean and z_log_var are swapped {shown}",
     )
-    still = _array(sample_z(z_mean, z_log_var, np.zeros_like(z_mean)), "z")
-    expect(_close(still, z_mean), "with eps = 0 you should get z_mean back")
-    return "z = z_mean + exp(z_log_var / 2) * eps: the randomness is all in eps."
+    expect(
+        np.any(std > 0.05),
+        f"eps is missing: z should vary around z_mean, scaled by the standard "
+        f"deviation {shown}",
+    )
+    expect(
+        np.allclose(mean, z_mean[0], atol=0.06),
+        f"z should be centred on z_mean {shown}",
+    )
+    expect(
+        not np.allclose(std, np.exp(z_log_var[0]), rtol=0.05),
+        "you scaled eps by exp(z_log_var), the variance: the 0.5 is missing; the "
+        f"standard deviation is exp(0.5 * z_log_var) {shown}",
+    )
+    expect(
+        not np.allclose(std, np.abs(z_log_var[0]), rtol=0.05, atol=0.02),
+        "z_log_var is the logarithm of the variance, not the standard deviation: "
+        f"scale eps by exp(0.5 * z_log_var) {shown}",
+    )
+    expect(
+        np.allclose(std, wanted_std, rtol=0.04),
+        f"expected samples of standard deviation exp(0.5 * z_log_var) {shown}",
+    )
+    small_mean, small_log_var = (
+        np.float32(a) for a in _latent_arrays(seed=4, shape=(5, 3))
+    )
+    first = _array(cls(seed=3)([_tensor(small_mean), _tensor(small_log_var)]), "z")
+    again = cls(seed=3)
+    second = _array(again([_tensor(small_mean), _tensor(small_log_var)]), "z")
+    expect(
+        np.allclose(first, second),
+        "two layers built with the same seed drew different z: draw eps with "
+        "keras.random.normal(..., seed=self.seed_generator)",
+    )
+    third = _array(again([_tensor(small_mean), _tensor(small_log_var)]), "z")
+    expect(
+        not np.allclose(second, third),
+        "two calls of one layer drew the same z: pass the SeedGenerator itself "
+        "(seed=self.seed_generator), which moves on at every draw, not a fixed seed",
+    )
+    z_small, (to_mean, to_log_var) = value_and_gradients(
+        lambda m, v: cls(seed=1)([m, v]), small_mean, small_log_var, what="the layer"
+    )
+    expect(
+        np.allclose(to_mean, 1.0, atol=1e-4)
+        and np.allclose(to_log_var, 0.5 * (z_small - small_mean), rtol=1e-3, atol=1e-4),
+        "the gradient does not match z = z_mean + exp(0.5 * z_log_var) * eps: dz/dz_mean "
+        "should be 1 and dz/dz_log_var 0.5 * (z - z_mean); compute z from the two "
+        "inputs with keras.ops, with eps the only random part",
+    )
+    mean_input, log_var_input = keras.Input((3,)), keras.Input((3,))
+    outputs = cls(seed=5, name="z")([mean_input, log_var_input])
+    reloaded = _round_trip(keras.Model([mean_input, log_var_input], outputs), cls)
+    expect(
+        getattr(reloaded.get_layer("z"), "seed", None) == 5,
+        "a model with the layer reloaded from .keras with another seed: get_config "
+        "must return seed (with the base config)",
+    )
+    return (
+        "z = z_mean + exp(0.5 * z_log_var) * eps: samples of the right mean and "
+        "spread, repeatable from the seed, gradients to z_mean and z_log_var; the "
+        "layer saves and reloads."
+    )
 
 
 def _kl(z_mean, z_log_var):
@@ -153,42 +200,72 @@ def _bce(x, x_hat):
     return -np.sum(x * np.log(x_hat) + (1 - x) * np.log(1 - x_hat), axis=1)
 
 
-def _check_reconstruction(reconstruction_per_image):
-    expect_callable(reconstruction_per_image, "the function reconstruction_per_image")
-    x, x_hat = _images()
+def _check_loss(vae_loss):
+    expect_callable(vae_loss, "the function vae_loss")
+    x, x_hat = (np.float32(a) for a in _images())
+    z_mean, z_log_var = (np.float32(a) for a in _latent_arrays(seed=2, shape=(4, 3)))
+    tensors = [_tensor(a) for a in (x, x_hat, z_mean, z_log_var)]
     with np.errstate(all="ignore"):
-        got = _array(reconstruction_per_image(x, x_hat), "the loss")
-    expected = _bce(x, x_hat)
+        got = _array(vae_loss(*tensors), "the loss")
+    reconstruction = _bce(x, x_hat)
+    kl = _kl(z_mean, z_log_var)
+    expected = reconstruction + kl
     expect(
         got.ndim != 0,
         "expected one value per image, shape (n,), got one number: sum over the "
-        "pixels only (axis=1), not over the batch",
+        "pixels and the latent dimensions, not over the batch",
     )
     expect(
         got.shape == expected.shape,
-        f"expected one value per image, shape {expected.shape}, got {got.shape}: "
-        "sum over the pixels (axis=1)",
+        f"expected one value per image, shape {expected.shape}, got {got.shape}: sum "
+        "the reconstruction over the pixels and the KL over the latent dimensions",
     )
     expect(
         np.all(np.isfinite(got)),
-        "got infinite or NaN values: the logarithms take the prediction x_hat (never "
-        "exactly 0 or 1), not the image x, which has pixels at 0 and 1",
+        "got infinite or NaN values: the logarithms take the prediction x_hat, not "
+        "the image x, which has pixels at exactly 0 and 1",
     )
+    terms = 1 + z_log_var - z_mean**2 - np.exp(z_log_var)
     wrong = [
         (
-            expected / 784,
-            "you averaged over the 784 pixels, which makes the reconstruction term 784 "
-            "times too small beside the KL: sum over the pixels",
-        ),
-        (-expected, "the sign is flipped: cross-entropy is positive"),
-        (
-            np.sum((x - x_hat) ** 2, axis=1),
-            "that is the squared error: use binary cross-entropy, "
-            "-(x log x_hat + (1 - x) log(1 - x_hat))",
+            reconstruction / 784 + kl,
+            "you averaged the cross-entropy over the 784 pixels, which makes the "
+            "reconstruction term 784 times too small beside the KL: sum over the pixels",
         ),
         (
-            -np.sum(x * np.log(x_hat), axis=1),
-            "the term for the dark pixels, (1 - x) log(1 - x_hat), is missing",
+            reconstruction - kl,
+            "the KL term has the wrong sign: a KL divergence is never negative",
+        ),
+        (reconstruction, "the KL term is missing: the loss is reconstruction + KL"),
+        (kl, "the reconstruction term is missing: the loss is reconstruction + KL"),
+        (
+            -reconstruction + kl,
+            "the reconstruction's sign is flipped: cross-entropy is positive",
+        ),
+        (
+            np.sum((x - x_hat) ** 2, axis=1) + kl,
+            "that is the squared error: the decoder gives pixel probabilities, so use "
+            "the binary cross-entropy",
+        ),
+        (
+            -np.sum(x * np.log(x_hat), axis=1) + kl,
+            "the cross-entropy term for the dark pixels, with (1 - x) and (1 - x_hat), "
+            "is missing",
+        ),
+        (
+            reconstruction + 2 * kl,
+            "the KL is twice too large: the factor 0.5 is missing",
+        ),
+        (
+            reconstruction - 0.5 * np.mean(terms, axis=1),
+            "you averaged the KL over the latent dimensions: sum it, the KL of "
+            "independent dimensions is the sum of theirs",
+        ),
+        (
+            reconstruction
+            - 0.5 * np.sum(z_log_var - z_mean**2 - np.exp(z_log_var), axis=1),
+            "the constant 1 of the KL is missing: without it the KL is not 0 when the "
+            "code is exactly N(0, 1)",
         ),
     ]
     for value, message in wrong:
@@ -198,7 +275,58 @@ def _check_reconstruction(reconstruction_per_image):
         f"expected {np.round(expected, 2)} nats on the test images, got "
         f"{np.round(got, 2)}",
     )
-    return "binary cross-entropy summed over the 784 pixels, one value per image."
+    with np.errstate(all="ignore"):
+        weighted = _array(vae_loss(*tensors, beta=4.0), "the loss")
+    expect(
+        not _close(weighted, 4.0 * expected),
+        "beta multiplies only the KL term, not the whole loss",
+    )
+    expect(
+        _close(weighted, reconstruction + 4.0 * kl),
+        "with beta=4 expected reconstruction + 4 * KL: use the beta argument",
+    )
+    sure = np.float32([[0.0, 1.0, 1.0, 0.0]])
+    with np.errstate(all="ignore"):
+        edge = _array(
+            vae_loss(
+                _tensor(sure),
+                _tensor(1.0 - sure),
+                _tensor(np.zeros((1, 2))),
+                _tensor(np.zeros((1, 2))),
+            ),
+            "the loss",
+        )
+    expect(
+        np.all(np.isfinite(edge)),
+        "pixels predicted as exactly 0 or 1 (a saturated sigmoid) gave "
+        f"{edge.tolist()}: clip x_hat to [1e-7, 1 - 1e-7] before the logarithms",
+    )
+    _, (to_x_hat, to_mean, to_log_var) = value_and_gradients(
+        lambda xh, m, v: vae_loss(_tensor(x), xh, m, v),
+        x_hat,
+        z_mean,
+        z_log_var,
+        what="the loss",
+    )
+    expect(
+        np.allclose(to_mean, z_mean, rtol=1e-3, atol=1e-4)
+        and np.allclose(
+            to_log_var, 0.5 * (np.exp(z_log_var) - 1), rtol=1e-3, atol=1e-4
+        ),
+        "the value is right but the gradient with respect to z_mean and z_log_var is "
+        "not: compute the KL from them with keras.ops",
+    )
+    expect(
+        np.allclose(
+            to_x_hat, -(x / x_hat - (1 - x) / (1 - x_hat)), rtol=1e-3, atol=1e-3
+        ),
+        "the value is right but the gradient with respect to x_hat is not: compute "
+        "the cross-entropy from x_hat with keras.ops",
+    )
+    return (
+        "reconstruction (binary cross-entropy summed over the pixels) + beta * KL, per "
+        "image, finite at 0 and 1, with the reference's gradients."
+    )
 
 
 def _output_activation(tensor):
@@ -218,7 +346,7 @@ def _check_encoder(build_encoder):
     expect(
         len(outputs) == 3,
         f"expected three outputs [z_mean, z_log_var, z], got {len(outputs)}: "
-        "z = Sampling()([z_mean, z_log_var]) is the third",
+        "z, drawn by your sampling layer from [z_mean, z_log_var], is the third",
     )
     shapes = [tuple(output.shape) for output in outputs]
     expect(
@@ -245,7 +373,7 @@ def _check_encoder(build_encoder):
         )
     expect(
         not np.allclose(z, z_mean),
-        "z equals z_mean: draw it with Sampling()([z_mean, z_log_var])",
+        "z equals z_mean: draw it with your sampling layer from [z_mean, z_log_var]",
     )
     _, _, z_again = (to_numpy(value) for value in encoder(probe))
     expect(
@@ -259,7 +387,7 @@ def _check_encoder(build_encoder):
         abs(float(standardised.std()) - 1.0) < 0.1
         and abs(float(standardised.mean())) < 0.1,
         "z does not look like z_mean + exp(z_log_var / 2) * eps: pass "
-        "[z_mean, z_log_var] to Sampling in that order",
+        "[z_mean, z_log_var] to the sampling layer in that order",
     )
     small = expect_model(build_encoder(20, hidden_units=(400,)), "build_encoder(20)")
     shapes = [tuple(output.shape) for output in small.outputs]
@@ -277,6 +405,7 @@ def _check_encoder(build_encoder):
 
 
 def _check_reparameterisation(answer):
+    # a) speed, b) a deterministic z, c) a differentiable z.
     letter = expect_choice(answer, {"a", "b", "c"})
     expect(
         letter != "a",
@@ -284,7 +413,7 @@ def _check_reparameterisation(answer):
         "speed is not the reason",
     )
     expect(
-        letter != "c",
+        letter != "b",
         "z is still random (eps changes at every call); what changes is where the "
         "randomness enters",
     )
@@ -313,48 +442,183 @@ def _check_beta(answer):
     )
 
 
+# q7: what the 20-D model's KL per image is, as a ratio to the 2-D model's.
+_KL_RATIOS = {
+    "a": (0.0, 0.8, "smaller"),
+    "c": (0.8, 1.25, "about the same (within a factor 1.25)"),
+    "d": (1.25, 2.0, "larger, by less than a factor 2"),
+    "b": (2.0, np.inf, "more than twice as large"),
+}
+
+
+def _check_kl_prediction(prediction, losses_20d, losses_2d):
+    letter = expect_choice(prediction, set(_KL_RATIOS))
+    for name, losses in (("losses_20d", losses_20d), ("losses_2d", losses_2d)):
+        expect(
+            isinstance(losses, dict) and {"reconstruction", "kl"} <= set(losses),
+            f"expected {name} as the dict of vae_losses_per_image (with 'reconstruction' "
+            f"and 'kl'), received {type(losses).__name__}",
+        )
+    ratio = losses_20d["kl"] / max(losses_2d["kl"], 1e-9)
+    observed = next(
+        key for key, (low, high, _) in _KL_RATIOS.items() if low <= ratio < high
+    )
+    shown = (
+        f"the 20-D model's KL is {losses_20d['kl']:.2f} nats per image against "
+        f"{losses_2d['kl']:.2f} for the 2-D one, {ratio:.1f} times as much "
+        f"({_KL_RATIOS[observed][2]}); its reconstruction term is "
+        f"{losses_20d['reconstruction']:.2f} against {losses_2d['reconstruction']:.2f}"
+    )
+    paid_back = losses_20d["reconstruction"] < losses_2d["reconstruction"]
+    why = (
+        "the KL is what the code tells the decoder about each image, in nats: twenty "
+        "dimensions can carry the style of a digit as well as its class, and each nat "
+        "of it costs a nat of KL; "
+        + (
+            "this run got it back in a lower reconstruction term"
+            if paid_back
+            else "after this short training the lower reconstruction term it pays for "
+            "has not come yet"
+        )
+    )
+    expect(
+        letter == observed,
+        f"this run says ({observed}): {shown}. {why[0].upper() + why[1:]}.",
+    )
+    return f"{shown}: {why}."
+
+
+# q8: the mean test loss (reconstruction + KL per image) must be below these. The 20-D
+# model as the notebook trains it gives 105.8 (full mode, TensorFlow) and 221 (fast
+# mode: 2,000 images, 2 epochs); the margins cover the other backends.
+CHALLENGE_TOTAL = {"full": 112.0, "fast": 240.0}
+
+
+def _check_challenge(vae, images):
+    from utils import config
+    from utils.vae import vae_losses_per_image
+
+    expect(
+        isinstance(vae, VAE),
+        f"expected a trained utils.vae.VAE such as vae_20d, received {type(vae).__name__}",
+    )
+    images = np.asarray(images, "float32")
+    expect(
+        images.ndim == 2 and images.shape[1] == 784 and len(images) >= 200,
+        f"expected at least 200 test images of shape (n, 784), received {images.shape}",
+    )
+    expect(
+        vae.latent_dim <= 20,
+        f"the challenge is for at most 20 latent dimensions, received {vae.latent_dim}",
+    )
+    losses = vae_losses_per_image(vae, images, seed=0)
+    mode = "fast" if config.fast_mode() else "full"
+    threshold = CHALLENGE_TOTAL[mode]
+    expect(
+        losses["total"] < threshold,
+        f"test loss {losses['total']:.1f} nats per image, not yet below {threshold:g} "
+        f"({mode} mode): train longer, or try another learning rate or width",
+    )
+    return (
+        f"test loss {losses['total']:.1f} nats per image < {threshold:g} ({mode} mode): "
+        f"reconstruction {losses['reconstruction']:.1f} + KL {losses['kl']:.1f}."
+    )
+
+
 q1 = Question(
     "05",
     "q1",
-    _check_sample_z,
-    "the standard deviation is exp(0.5 * z_log_var); "
-    "return z_mean + np.exp(0.5 * z_log_var) * epsilon.",
+    _check_sampling,
+    [
+        "z is the mean plus the standard deviation times a standard normal draw; the "
+        "draw is the only random part, and the layer's SeedGenerator makes it "
+        "repeatable.",
+        "keras.random.normal with the shape of z_mean and seed=self.seed_generator "
+        "gives eps; the standard deviation is ops.exp of half the log-variance.",
+    ],
 )
 q2 = Question(
     "05",
     "q2",
     _check_kl,
-    "return -0.5 * np.sum(1 + z_log_var - z_mean**2 - np.exp(z_log_var), axis=1).",
+    [
+        "the latent dimensions are independent, so the KL of the code is the sum of "
+        "one-dimensional KLs, each from the closed form above; sigma squared is the "
+        "exponential of the log-variance.",
+        "for each dimension: 0.5 * (mean squared + variance - 1 - log-variance), with "
+        "variance = exp(z_log_var); then sum over axis 1, one value per row.",
+    ],
 )
 q3 = Question(
     "05",
     "q3",
-    _check_reconstruction,
-    "per_pixel = -(x * np.log(x_hat) + (1 - x) * np.log(1 - x_hat)); "
-    "return per_pixel.sum(axis=1).",
+    _check_loss,
+    [
+        "two terms per image: the binary cross-entropy of its pixels, summed (not "
+        "averaged), and the KL of its code, times beta; both need keras.ops so that "
+        "gradients flow.",
+        "clip x_hat to [1e-7, 1 - 1e-7], take -(x log x_hat + (1 - x) log(1 - x_hat)) "
+        "with ops.log and ops.sum over axis 1; add beta times your KL (in keras.ops) "
+        "summed over the latent dimensions.",
+    ],
 )
 q4 = Question(
     "05",
     "q4",
     _check_encoder,
-    "loop h = keras.layers.Dense(units, activation='relu')(h) over hidden_units; then "
-    "z_mean = Dense(latent_dim)(h), z_log_var = Dense(latent_dim)(h) (no activation), "
-    "z = Sampling(seed=seed)([z_mean, z_log_var]); "
-    "return keras.Model(inputs, [z_mean, z_log_var, z]).",
+    [
+        "the hidden layers turn the pixels into features; two heads read them, one for "
+        "the mean and one for the log-variance, and the sampling layer draws z from them.",
+        "a ReLU Dense layer per entry of hidden_units; two Dense heads of latent_dim "
+        "units with no activation (a mean and a log-variance can be negative); "
+        "GaussianSampling(seed=seed) on the pair [z_mean, z_log_var]; a Model with "
+        "three outputs in that order.",
+    ],
 )
 q5 = Question(
     "05",
     "q5",
     _check_reparameterisation,
-    "can you take the derivative of a random draw with respect to its mean? Of "
-    "mean + σ·eps with eps fixed?",
+    [
+        "can you take the derivative of a random draw with respect to its mean? Of "
+        "mean + σ·eps with eps fixed?",
+        "backpropagation needs z as a function of the encoder's outputs; where does the "
+        "randomness sit in mean + σ·eps, and does it depend on any weight?",
+    ],
 )
 q6 = Question(
     "05",
     "q6",
     _check_beta,
-    "the loss is reconstruction + β · KL: which term gains weight as β grows, and "
-    "what does the KL term want the codes to look like?",
+    [
+        "the loss is reconstruction + β · KL: which term gains weight as β grows, and "
+        "what does the KL term want the codes to look like?",
+        "the KL term is smallest when every code is N(0, I) whatever the image; a "
+        "larger β makes the encoder give up reconstruction detail to get closer.",
+    ],
+)
+q7 = Question(
+    "05",
+    "q7",
+    _check_kl_prediction,
+    [
+        "the KL per image measures how much the code says about the image; how much "
+        "more can twenty numbers say than two?",
+        "in the 2-D model each image's code costs about 5 nats of KL; think of what "
+        "twenty dimensions could hold beyond the digit's class, and what it would "
+        "save in reconstruction.",
+    ],
+)
+q8 = Question(
+    "05",
+    "q8",
+    _check_challenge,
+    [
+        "the 20-D model trained only briefly; what limits it here is the training, "
+        "not the architecture.",
+        "call train_vae(20, ...) with more epochs (or a wider hidden layer), store the "
+        "model in challenge_vae, and run the check again.",
+    ],
 )
 
 
