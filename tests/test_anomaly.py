@@ -172,7 +172,9 @@ def test_reconstruction_errors_one_per_example():
     errors = anomaly.reconstruction_errors(x, x_hat)
     assert errors.shape == (4,) and errors.dtype == np.float64
     np.testing.assert_allclose(errors, expected, rtol=1e-6)
-    images = anomaly.reconstruction_errors(x.reshape(4, 28, 28), x_hat.reshape(4, 28, 28))
+    images = anomaly.reconstruction_errors(
+        x.reshape(4, 28, 28), x_hat.reshape(4, 28, 28)
+    )
     np.testing.assert_allclose(images, expected, rtol=1e-6)
     assert np.all(anomaly.reconstruction_errors(x, x) == 0.0)
 

@@ -136,7 +136,8 @@ def threshold_needs_anomalies(scores, is_anomaly, false_positive_rate):
 
 def threshold_nearest_rank(scores, is_anomaly, false_positive_rate):
     normal = np.sort(scores[~is_anomaly])
-    return float(normal[int(np.ceil((1 - false_positive_rate) * len(normal))) - 1] + 0.003)
+    rank = int(np.ceil((1 - false_positive_rate) * len(normal))) - 1
+    return float(normal[rank] + 0.003)
 
 
 LOOSE_TO_STRICT = {
@@ -214,7 +215,11 @@ WRONG_ANSWERS = [
     (nb07.q7, "c", "trains a large network perfectly well"),
     (nb07.q7, 2, "expected one of ['a', 'b', 'c']"),
     (nb07.q8, ("model",), "a Keras model"),
-    (nb07.q8, (TinyAutoencoder(np.zeros((6, 784))),), "pass the model, the test images"),
+    (
+        nb07.q8,
+        (TinyAutoencoder(np.zeros((6, 784))),),
+        "pass the model, the test images",
+    ),
 ]
 
 

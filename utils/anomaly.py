@@ -14,7 +14,7 @@ from utils.validation import as_float_array, binary_labels, check_number, float_
 
 
 def reconstruction_errors(x, x_hat):
-    """Return the reconstruction error of each example: its mean squared error, shape (n,).
+    """Return each example's reconstruction error, its mean squared error: shape (n,).
 
     The anomaly score of an autoencoder trained on normal data only (as in Sakurada &
     Yairi 2014, "Anomaly detection using autoencoders with nonlinear dimensionality
@@ -48,7 +48,7 @@ def reconstruction_errors(x, x_hat):
 
 
 def threshold_at_false_positive_rate(scores, is_anomaly, false_positive_rate):
-    """Return the threshold that flags a share ``false_positive_rate`` of normal examples.
+    """Return the threshold that flags a share ``false_positive_rate`` of normal data.
 
     It is the (1 - false_positive_rate) quantile of the *normal* examples' scores of a
     validation set (``np.quantile``, linear interpolation), so that about that share of

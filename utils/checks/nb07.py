@@ -210,7 +210,8 @@ def _threshold_data():
 
 def _check_threshold(threshold_at_false_positive_rate):
     expect_callable(
-        threshold_at_false_positive_rate, "the function threshold_at_false_positive_rate"
+        threshold_at_false_positive_rate,
+        "the function threshold_at_false_positive_rate",
     )
     scores, is_anomaly = _threshold_data()
     saved = scores.copy(), is_anomaly.copy()
@@ -381,10 +382,13 @@ def _check_challenge(model, x_test=None, is_anomaly=None):
     target = _challenge_target()
     expect(
         value >= target,
-        f"the test AUROC of your model's reconstruction error is {value:.4f}, below the "
-        f"target {target:.2f}: try a narrower or wider code, or more epochs",
+        f"the test AUROC of your model's reconstruction error is {value:.4f}, below "
+        f"the target {target:.2f}: try a narrower or wider code, or more epochs",
     )
-    return "the test AUROC of your model's reconstruction error meets this mode's target."
+    return (
+        "the test AUROC of your model's reconstruction error meets this mode's "
+        "target."
+    )
 
 
 q1 = Question(
