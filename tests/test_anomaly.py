@@ -162,3 +162,63 @@ def test_threshold_bad_train_scores(scores):
 def test_threshold_bad_scores():
     with pytest.raises(ValueError, match="finite numbers"):
         anomaly.threshold_at_percentile([0.1, np.nan], 95)
+
+
+def test_reconstruction_errors_one_per_example():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(4, 784)).astype("float32")
+    x_hat = rng.uniform(size=(4, 784)).astype("float32")
+    expected = np.mean((x.astype("float64") - x_hat) ** 2, axis=1)
+    errors = anomaly.reconstruction_errors(x, x_hat)
+    assert errors.shape == (4,) and errors.dtype == np.float64
+    np.testing.assert_allclose(errors, expected, rtol=1e-6)
+    images = anomaly.reconstruction_errors(
+        x.reshape(4, 28, 28), x_hat.reshape(4, 28, 28)
+    )
+    np.testing.assert_allclose(images, expected, rtol=1e-6)
+    assert np.all(anomaly.reconstruction_errors(x, x) == 0.0)
+
+
+@pytest.mark.parametrize(
+    "x, x_hat, message",
+    [
+        (np.zeros((2, 3)), np.zeros((2, 4)), "of the shape of `x`"),
+        (np.float32(0.5), np.float32(0.5), "shape (n, ...)"),
+        (np.zeros((0, 3)), np.zeros((0, 3)), "n >= 1"),
+        (np.array([[0.1, np.nan]]), np.zeros((1, 2)), "finite numbers"),
+        ([["a", "b"]], np.zeros((1, 2)), "array of numbers"),
+    ],
+)
+def test_reconstruction_errors_bad_inputs(x, x_hat, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        anomaly.reconstruction_errors(x, x_hat)
+    assert message in str(error.value)
+
+
+def test_threshold_at_false_positive_rate_uses_normal_examples_only():
+    normal = np.arange(101, dtype="float64") / 100.0  # 0.00, 0.01, ..., 1.00
+    scores = np.concatenate([normal, np.full(50, 5.0)])
+    is_anomaly = np.r_[np.zeros(101, bool), np.ones(50, bool)]
+    threshold = anomaly.threshold_at_false_positive_rate(scores, is_anomaly, 0.05)
+    assert threshold == pytest.approx(0.95)
+    assert anomaly.threshold_at_false_positive_rate(normal, np.zeros(101), 0.0) == 1.0
+    assert anomaly.threshold_at_false_positive_rate(normal, np.zeros(101), 1.0) == 0.0
+    many = np.random.default_rng(1).exponential(size=2000)
+    cut = anomaly.threshold_at_false_positive_rate(many, np.zeros(2000), 0.1)
+    assert np.mean(many > cut) == pytest.approx(0.1, abs=0.001)
+
+
+@pytest.mark.parametrize(
+    "scores, is_anomaly, rate, message",
+    [
+        ([0.1, 0.2], [1, 1], 0.05, "at least one normal example"),
+        ([0.1, 0.2], [0, 0], 5, "`false_positive_rate`"),
+        ([0.1, 0.2], [0, 0], "5%", "`false_positive_rate`"),
+        ([0.1, 0.2], [0, 0, 1], 0.05, "of shape (2,)"),
+        ([0.1, np.nan], [0, 0], 0.05, "finite numbers"),
+    ],
+)
+def test_threshold_at_false_positive_rate_bad_inputs(scores, is_anomaly, rate, message):
+    with pytest.raises(ValueError, match="Expected") as error:
+        anomaly.threshold_at_false_positive_rate(scores, is_anomaly, rate)
+    assert message in str(error.value)

@@ -360,3 +360,73 @@ def test_cosine_similarity_rejects_bad_input(vectors, query, message):
     with pytest.raises(ValueError, match="Expected") as error:
         embeddings.cosine_similarity(vectors, query)
     assert message in str(error.value)
+
+
+# ---- neighbour_precision with the cosine distance, and encoder_of ---------------
+
+
+def brute_force_precision(features, labels, k, metric):
+    if metric == "cosine":
+        unit = features / np.linalg.norm(features, axis=1, keepdims=True)
+        distances = 1.0 - unit @ unit.T
+    else:
+        distances = ((features[:, None] - features[None]) ** 2).sum(axis=2)
+    np.fill_diagonal(distances, np.inf)
+    nearest = np.argsort(distances, axis=1, kind="stable")[:, :k]
+    return float(np.mean(labels[nearest] == labels[:, None]))
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_neighbour_precision_metrics_match_brute_force(metric):
+    rng = np.random.default_rng(2)
+    labels = np.repeat(np.arange(3), 15)
+    directions = rng.normal(size=(3, 6))
+    lengths = rng.uniform(0.2, 4.0, size=(45, 1))
+    features = (directions[labels] + 0.6 * rng.normal(size=(45, 6))) * lengths
+    for k in (1, 5):
+        expected = brute_force_precision(features, labels, k, metric)
+        value = embeddings.neighbour_precision(features, labels, k=k, metric=metric)
+        assert value == pytest.approx(expected)
+
+
+def test_cosine_ignores_the_length_of_each_row():
+    rng = np.random.default_rng(3)
+    labels = np.repeat(np.arange(2), 10)
+    features = np.eye(2)[labels] + 0.05 * rng.normal(size=(20, 2))
+    stretched = features * rng.uniform(0.1, 10.0, size=(20, 1))
+    value = embeddings.neighbour_precision(stretched, labels, k=3, metric="cosine")
+    assert value == 1.0
+
+
+@pytest.mark.parametrize("metric", ["manhattan", "Cosine", None])
+def test_neighbour_precision_rejects_other_metrics(metric):
+    with pytest.raises(ValueError, match="Expected `metric` to be one of"):
+        embeddings.neighbour_precision(np.eye(3), [0, 1, 0], k=1, metric=metric)
+
+
+def test_encoder_of_shares_the_trained_layers():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(6,))
+    codes = keras.layers.Dense(2, name="code")(keras.layers.Dense(4)(inputs))
+    autoencoder = keras.Model(inputs, keras.layers.Dense(6)(codes))
+    encoder = embeddings.encoder_of(autoencoder)
+    assert tuple(encoder.output_shape) == (None, 2)
+    assert encoder.layers[-1] is autoencoder.get_layer("code")
+    x = np.ones((3, 6), dtype="float32")
+    expected = keras.Model(inputs, codes)(x)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(encoder(x)), keras.ops.convert_to_numpy(expected)
+    )
+
+
+def test_encoder_of_rejects_bad_input():
+    import keras
+
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, keras.layers.Dense(2, name="hidden")(inputs))
+    with pytest.raises(ValueError, match="Expected a layer named 'code'"):
+        embeddings.encoder_of(model)
+    with pytest.raises(TypeError, match="Expected `autoencoder` to be a keras.Model"):
+        embeddings.encoder_of(np.zeros(3))

@@ -1,4 +1,4 @@
-"""Scoring anomalies: ROC curve, AUROC, a threshold from training scores, precision.
+"""Scoring anomalies: reconstruction errors, ROC curve, AUROC, thresholds, precision.
 
 Everything here works on NumPy arrays of one **anomaly score** per example (higher means
 more anomalous, for example an autoencoder's reconstruction error) and a 0/1 or boolean
@@ -10,7 +10,75 @@ recall come from scikit-learn; this module checks the inputs first.
 import numpy as np
 from sklearn import metrics as sk_metrics
 
-from utils.validation import binary_labels, check_number, float_vector
+from utils.validation import as_float_array, binary_labels, check_number, float_vector
+
+
+def reconstruction_errors(x, x_hat):
+    """Return each example's reconstruction error, its mean squared error: shape (n,).
+
+    The anomaly score of an autoencoder trained on normal data only (as in Sakurada &
+    Yairi 2014, "Anomaly detection using autoencoders with nonlinear dimensionality
+    reduction"): the squared differences averaged over every axis but the first, so
+    images of shape (n, 784) and (n, 28, 28) give the same n numbers.
+
+    Args:
+        x: float array (n, ...), n >= 1, finite: the inputs (pixels in [0, 1] here, but
+            any real values work).
+        x_hat: float array of the same shape: the model's reconstructions.
+
+    Returns:
+        float64 ndarray of shape (n,), each entry >= 0.
+
+    Raises:
+        ValueError: for arrays that are not finite numbers, have no example axis (a
+            scalar) or differ in shape.
+    """
+    x, x_hat = as_float_array(x, "x"), as_float_array(x_hat, "x_hat")
+    if x.ndim < 1 or len(x) == 0:
+        raise ValueError(
+            f"Expected `x` of shape (n, ...) with n >= 1. Received: shape={x.shape}"
+        )
+    if x.shape != x_hat.shape:
+        raise ValueError(
+            f"Expected `x_hat` of the shape of `x`, {x.shape}. Received: "
+            f"shape={x_hat.shape}"
+        )
+    squared = (np.asarray(x, "float64") - np.asarray(x_hat, "float64")) ** 2
+    return squared.reshape(len(x), -1).mean(axis=1)
+
+
+def threshold_at_false_positive_rate(scores, is_anomaly, false_positive_rate):
+    """Return the threshold that flags a share ``false_positive_rate`` of normal data.
+
+    It is the (1 - false_positive_rate) quantile of the *normal* examples' scores of a
+    validation set (``np.quantile``, linear interpolation), so that about that share of
+    them lies strictly above it; anomalies in the set are left out. This sets a
+    detector's false alarm rate from normal data alone, on examples the model was not
+    trained on (training scores are optimistic).
+
+    Args:
+        scores: float array, shape (n,), finite; higher means more anomalous.
+        is_anomaly: bool or 0/1 array, shape (n,); at least one normal example (all
+            normal is fine).
+        false_positive_rate: number in [0, 1], for example 0.05.
+
+    Returns:
+        float, the threshold; flag the examples whose score is > threshold.
+
+    Raises:
+        ValueError: for a rate outside [0, 1] (or not a number), scores that are not
+            a finite non-empty vector, labels other than 0/1 or of another length, or
+            no normal example.
+    """
+    rate = check_number(false_positive_rate, "false_positive_rate", low=0.0, high=1.0)
+    scores = float_vector(scores, "scores")
+    labels = binary_labels(is_anomaly, "is_anomaly", length=len(scores))
+    if labels.all():
+        raise ValueError(
+            "Expected at least one normal example (is_anomaly False) to set the "
+            f"threshold. Received: {len(labels)} anomalies only"
+        )
+    return float(np.quantile(scores[~labels], 1.0 - rate))
 
 
 def _scores_and_labels(scores, is_anomaly):

@@ -20,6 +20,7 @@ from sklearn.metrics.pairwise import cosine_similarity as sk_cosine_similarity
 from sklearn.neighbors import NearestNeighbors
 
 from utils.validation import (
+    check_choice,
     check_int,
     check_number,
     check_positive_int,
@@ -54,13 +55,58 @@ def _without_queries(nearest, queries):
     return nearest[~is_query].reshape(len(queries), -1)
 
 
+METRICS = ("euclidean", "cosine")
+
+
+def encoder_of(autoencoder, layer_name="code"):
+    """Return the encoder of a functional autoencoder: input to layer ``layer_name``.
+
+    The sub-model shares the autoencoder's layers and trained weights (nothing is copied
+    or retrained), so ``encoder_of(autoencoder).predict(x)`` gives the codes of ``x``.
+
+    Args:
+        autoencoder: a functional ``keras.Model`` with one input.
+        layer_name: str, the name of the code layer.
+
+    Returns:
+        ``keras.Model`` from ``autoencoder.input`` to that layer's output, for example
+        (None, 784) -> (None, code_size).
+
+    Raises:
+        TypeError: when ``autoencoder`` is not a ``keras.Model``.
+        ValueError: when it has no layer named ``layer_name``.
+    """
+    import keras
+
+    if not isinstance(autoencoder, keras.Model):
+        raise TypeError(
+            "Expected `autoencoder` to be a keras.Model. "
+            f"Received: {type(autoencoder).__name__}"
+        )
+    names = [layer.name for layer in autoencoder.layers]
+    if layer_name not in names:
+        raise ValueError(
+            f"Expected a layer named {layer_name!r} in the autoencoder. Received: "
+            f"layers {names}"
+        )
+    return keras.Model(
+        autoencoder.input,
+        autoencoder.get_layer(layer_name).output,
+        name=f"{autoencoder.name}_encoder",
+    )
+
+
 def neighbour_precision(
-    features, labels, k=10, num_queries=None, seed=0, batch_size=1000
+    features, labels, k=10, num_queries=None, seed=0, batch_size=1000,
+    metric="euclidean",
 ):
     """Return the mean share of each query's k nearest neighbours that share its label.
 
     Every row is a point; a query's neighbours are the other rows (the query itself is
-    left out), ranked by Euclidean distance with ``sklearn.neighbors.NearestNeighbors``.
+    left out), ranked by Euclidean distance, or by cosine distance (1 - the cosine of
+    the angle between two rows) with ``metric="cosine"``, with
+    ``sklearn.neighbors.NearestNeighbors``. This is the precision at k of retrieval
+    (Manning, Raghavan & Schütze 2008, *Introduction to Information Retrieval*, ch. 8).
     Neighbours are searched for ``batch_size`` queries at a time, so 10,000 x 10,000
     distances never sit in memory at once. Ties at the k-th distance are broken as
     scikit-learn breaks them.
@@ -75,6 +121,7 @@ def neighbour_precision(
             neighbours still come from all rows).
         seed: int >= 0, seeds the subset of queries.
         batch_size: positive int, queries per search.
+        metric: ``"euclidean"`` or ``"cosine"``.
 
     Returns:
         float in [0, 1]: the precision at k, averaged over the queries.
@@ -82,8 +129,9 @@ def neighbour_precision(
     Raises:
         ValueError: for features that are not a finite (n, d) array with n >= 2,
             labels that are not class ids (one-hot rows, -1, fractions, wrong length),
-            or counts and a seed outside the ranges above.
+            counts and a seed outside the ranges above, or another metric.
     """
+    check_choice(metric, "metric", METRICS)
     features, labels = _features_and_labels(features, labels)
     count = len(features)
     check_int(k, "k", low=1, high=count - 1)
@@ -95,7 +143,7 @@ def neighbour_precision(
     else:
         queries = np.random.default_rng(seed).choice(count, num_queries, replace=False)
     data = features.astype("float64")
-    search = NearestNeighbors(n_neighbors=k + 1).fit(data)
+    search = NearestNeighbors(n_neighbors=k + 1, metric=metric).fit(data)
     hits = []
     for start in range(0, len(queries), batch_size):
         batch = queries[start : start + batch_size]

@@ -14,6 +14,7 @@ from utils.checks import (
     expect_dense_layer,
     expect_model,
     expect_pixels_in_and_out,
+    to_numpy,
     trainable_count,
 )
 
@@ -56,28 +57,33 @@ def _check_autoencoder(build):
     return f"784-256-64-16-64-256-784, {expected:,} parameters."
 
 
-def _check_errors(reconstruction_errors):
-    expect_callable(reconstruction_errors, "the function reconstruction_errors")
+def _error_inputs():
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(5, 784)).astype("float32")
     spreads = np.array([0.0, 0.05, 0.1, 0.2, 0.4], "float32")[:, None]
     x_hat = np.clip(x + spreads * rng.standard_normal(x.shape), 0, 1).astype("float32")
+    return x, x_hat
+
+
+def _check_errors(reconstruction_errors):
+    expect_callable(reconstruction_errors, "the function reconstruction_errors")
+    x, x_hat = _error_inputs()
     saved = x.copy(), x_hat.copy()
-    got = np.asarray(reconstruction_errors(x, x_hat), dtype="float64")
+    got = to_numpy(reconstruction_errors(x, x_hat), "float64")
     expect(
         np.array_equal(x, saved[0]) and np.array_equal(x_hat, saved[1]),
         "you changed an input array in place: return a new array",
     )
-    expected = np.mean((x - x_hat) ** 2, axis=1)
+    expected = anomaly.reconstruction_errors(x, x_hat)
     expect(
-        got.ndim != 0,
-        "expected one error per image (shape (5,)), got one number: average over "
-        "the pixels only (axis=1), not over the images too",
+        got.size != 1,
+        "expected one error per image (shape (5,)), got one number: you averaged over "
+        "the batch too; an anomaly score needs one number per image",
     )
     expect(
         got.shape != (784,),
-        "you averaged over the images (axis=0) and got one value per pixel: average "
-        "over the pixels of each image (axis=1)",
+        "you averaged over the images and got one value per pixel: average over the "
+        "pixels of each image instead",
     )
     expect(got.shape == (5,), f"expected shape (5,), one per image, got {got.shape}")
     expect(
@@ -93,12 +99,17 @@ def _check_errors(reconstruction_errors):
         "that is the root of the MSE: leave out the square root",
     )
     expect(
-        np.allclose(got, expected, atol=1e-6),
-        f"expected {np.round(expected, 4).tolist()}, got {np.round(got, 4).tolist()}",
+        not np.allclose(got, np.full(5, np.mean(expected))),
+        "every image got the same error, the batch mean: average over the pixels of "
+        "each image only",
     )
-    images = x.reshape(5, 28, 28)
-    shaped = np.asarray(
-        reconstruction_errors(images, x_hat.reshape(5, 28, 28)), dtype="float64"
+    expect(
+        np.allclose(got, expected, atol=1e-6),
+        f"expected {np.round(expected, 4).tolist()} (anomaly.reconstruction_errors), "
+        f"got {np.round(got, 4).tolist()}",
+    )
+    shaped = to_numpy(
+        reconstruction_errors(x.reshape(5, 28, 28), x_hat.reshape(5, 28, 28)), "float64"
     ).reshape(-1)
     expect(
         shaped.shape == (5,) and np.allclose(shaped, expected, atol=1e-6),
@@ -176,7 +187,7 @@ def _check_accuracy_choice(answer):
         "set",
     )
     expect(
-        letter != "c",
+        letter != "b",
         "AUROC is not always higher than accuracy, and a metric chosen to look good "
         "would be no use: think of a detector that flags everything",
     )
@@ -186,90 +197,151 @@ def _check_accuracy_choice(answer):
     )
 
 
-def _check_threshold(threshold_from_training):
-    expect_callable(threshold_from_training, "the function threshold_from_training")
-    train_errors = np.arange(101, dtype="float32") / 100.0
-    got = threshold_from_training(train_errors.copy(), 95)
+def _threshold_data():
+    """Validation scores: 101 normal ones 0.00 .. 1.00 shuffled, and 40 anomalies."""
+    rng = np.random.default_rng(7)
+    normal = rng.permutation(np.arange(101) / 100.0)
+    anomalies = rng.uniform(0.6, 3.0, size=40)
+    order = rng.permutation(141)
+    scores = np.concatenate([normal, anomalies])[order]
+    is_anomaly = np.r_[np.zeros(101, bool), np.ones(40, bool)][order]
+    return scores, is_anomaly
+
+
+def _check_threshold(threshold_at_false_positive_rate):
+    expect_callable(
+        threshold_at_false_positive_rate,
+        "the function threshold_at_false_positive_rate",
+    )
+    scores, is_anomaly = _threshold_data()
+    saved = scores.copy(), is_anomaly.copy()
+    got = threshold_at_false_positive_rate(scores, is_anomaly, 0.05)
+    expect(
+        np.array_equal(scores, saved[0]) and np.array_equal(is_anomaly, saved[1]),
+        "you changed an input array in place (sorted it?): work on a copy",
+    )
     expect(
         np.ndim(got) == 0,
         f"expected one number (the threshold), got shape {np.shape(got)}",
     )
     got = float(got)
+    expected = anomaly.threshold_at_false_positive_rate(scores, is_anomaly, 0.05)
+    normal, anomalous = scores[~is_anomaly], scores[is_anomaly]
+    wrong = [
+        (
+            np.quantile(normal, 0.05),
+            "you took the wrong tail: 95 % of the normal scores lie above that value. "
+            "The threshold must leave only the share false_positive_rate above it",
+        ),
+        (
+            np.quantile(scores, 0.95),
+            "you took the quantile of all the scores, anomalies included: the false "
+            "positive rate counts normal examples only, so leave the anomalies out",
+        ),
+        (
+            np.quantile(anomalous, 0.95),
+            "you took the quantile of the anomalies' scores: a false positive is a "
+            "normal example flagged, so use the normal examples (is_anomaly False)",
+        ),
+        (
+            np.quantile(anomalous, 0.05),
+            "you used the anomalies' scores: a false positive is a normal example "
+            "flagged, so use the normal examples (is_anomaly False)",
+        ),
+        (
+            np.percentile(normal, 0.95),
+            "np.percentile takes percents in [0, 100] and np.quantile fractions in "
+            "[0, 1]: a rate of 0.05 leaves 95 % of the normal scores below",
+        ),
+    ]
+    for value, message in wrong:
+        expect(not _close(got, value, 1e-9), f"{message} (you got {got:.4f})")
+    flagged = float(np.mean(normal > got))
     expect(
-        not _close(got, 0.05),
-        "you took the 5th percentile: use the 95th, so that about 5% of the normal "
-        "training images lie above the threshold",
+        _close(got, expected, 1e-6),
+        f"expected {expected:.4f} on the check data (normal scores 0.00 .. 1.00), got "
+        f"{got:.4f}, which flags {flagged:.1%} of the normal examples instead of 5 %",
     )
-    expect(
-        not _close(got, float(np.percentile(train_errors, 0.95))),
-        "np.percentile takes percentiles in [0, 100]: pass 95, not 0.95",
-    )
-    expect(
-        _close(got, 0.95, 1e-5),
-        f"on errors 0.00, 0.01, ..., 1.00 the 95th percentile is 0.95; got {got:.4f}",
-    )
-    errors = np.random.default_rng(1).exponential(0.02, size=1000).astype("float32")
-    for percentile in (90, 99):
-        value = float(threshold_from_training(errors, percentile))
-        expected = float(np.percentile(errors, percentile))
+    for rate in (0.1, 0.01):
+        value = float(threshold_at_false_positive_rate(scores, is_anomaly, rate))
+        reference = anomaly.threshold_at_false_positive_rate(scores, is_anomaly, rate)
         expect(
-            _close(value, expected, 1e-6),
-            f"with percentile={percentile} expected {expected:.5f}, got {value:.5f}: "
-            "use the percentile argument",
+            _close(value, reference, 1e-6),
+            f"with false_positive_rate={rate} expected {reference:.4f}, got "
+            f"{value:.4f}: use the false_positive_rate argument",
         )
-    return "the percentile of the normal training errors."
-
-
-def _check_precision_recall(precision_recall):
-    expect_callable(precision_recall, "the function precision_recall")
-    scores = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.8, 0.9, 0.5, 0.4, 0.05, 0.15])
-    labels = np.array([0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 1], dtype=bool)
-    threshold = 0.5
-    result = precision_recall(scores.copy(), labels.copy(), threshold)
     try:
-        precision, recall = (float(value) for value in result)
-    except (TypeError, ValueError):
+        only_normal = float(
+            threshold_at_false_positive_rate(normal, np.zeros(len(normal), bool), 0.05)
+        )
+    except Exception as error:  # the learner's code failed without anomalies
         raise Wrong(
-            f"expected two numbers (precision, recall), got {type(result).__name__}"
+            "a validation set of normal examples only (is_anomaly all False) made your "
+            f"function raise {type(error).__name__}: it must work on normal examples "
+            "only, the usual case in practice"
         ) from None
-    # Flagged (> 0.5): 0.6, 0.7, 0.8, 0.9; two of them are among the five anomalies.
     expect(
-        not (_close(precision, 0.6) and _close(recall, 0.6)),
-        "you flagged the scores >= threshold: flag those strictly above it (>)",
-    )
-    expect(
-        not (_close(precision, 6 / 11) and _close(recall, 6 / 11)),
-        "that is the accuracy: precision and recall count the flagged anomalies",
-    )
-    expect(
-        not (_close(precision, 0.5) and _close(recall, 2 / 11)),
-        "your recall divides by all examples: divide by the number of anomalies",
-    )
-    expect(
-        not (_close(precision, 0.4) and _close(recall, 0.5)),
-        "the two values are swapped: return (precision, recall)",
-    )
-    expect(
-        _close(precision, 0.5),
-        f"expected a precision of 0.5 (2 of the 4 flagged examples are anomalies), "
-        f"got {precision:.3f}",
-    )
-    expect(
-        _close(recall, 0.4),
-        f"expected a recall of 0.4 (2 of the 5 anomalies are flagged), got "
-        f"{recall:.3f}",
-    )
-    expected = anomaly.precision_recall_at(scores, labels, 0.35)
-    got = tuple(float(value) for value in precision_recall(scores, labels, 0.35))
-    expect(
-        np.allclose(got, expected),
-        f"with threshold 0.35 expected {np.round(expected, 3).tolist()}, got "
-        f"{np.round(got, 3).tolist()}: use the threshold argument",
+        _close(only_normal, expected, 1e-6),
+        "a validation set of normal examples only (is_anomaly all False) should give "
+        f"the same threshold, {expected:.4f}; got {only_normal:.4f}",
     )
     return (
-        "precision = flagged anomalies / flagged, recall = flagged anomalies / "
-        "anomalies."
+        "the (1 - rate) quantile of the normal validation scores: that share of normal "
+        "examples lies above it."
     )
+
+
+def _precision_recall_change(precisions, recalls):
+    """Return (change of precision, change of recall) from the loosest threshold to
+    the strictest, and the letter of option that describes it (or None)."""
+    precisions = np.asarray(precisions, dtype="float64").reshape(-1)
+    recalls = np.asarray(recalls, dtype="float64").reshape(-1)
+    if len(precisions) < 2 or len(precisions) != len(recalls):
+        raise Wrong(
+            "expected the precisions and the recalls of the table, loosest threshold "
+            "first, two lists of the same length (2 or more)"
+        )
+    change_precision = precisions[-1] - precisions[0]
+    change_recall = recalls[-1] - recalls[0]
+    if max(abs(change_precision), abs(change_recall)) < 0.01:
+        letter = "d"
+    elif change_precision > 0 and change_recall > 0:
+        letter = "b"
+    elif change_recall < 0 and abs(change_recall) > abs(change_precision):
+        letter = "a"
+    elif change_precision < 0 and abs(change_precision) > abs(change_recall):
+        letter = "c"
+    else:
+        letter = None
+    return change_precision, change_recall, letter
+
+
+def _check_threshold_prediction(prediction, precisions=None, recalls=None):
+    letter = expect_choice(prediction, {"a", "b", "c", "d"})
+    expect(
+        precisions is not None and recalls is not None,
+        "pass your prediction and the table's results: check.q6(prediction, "
+        "precisions, recalls)",
+    )
+    change_precision, change_recall, actual = _precision_recall_change(
+        precisions, recalls
+    )
+    seen = (
+        f"from the loosest threshold to the strictest, precision changed by "
+        f"{change_precision:+.3f} and recall by {change_recall:+.3f}"
+    )
+    why = (
+        "a stricter threshold flags fewer images, so it can only lose anomalies "
+        "(recall falls); and with nine anomalies for each normal image, almost every "
+        "flagged image is an anomaly at any threshold, so precision stays near 1"
+    )
+    expect(
+        actual is not None,
+        f"{seen}, which none of the options describes; look at the table",
+    )
+    expect(letter == actual, f"the table says otherwise: {seen}. Why: {why}")
+    # The message names no number, so that it reads the same in fast and full mode.
+    return f"the table agrees with your prediction: {why}."
 
 
 def _check_capacity_choice(answer):
@@ -290,54 +362,124 @@ def _check_capacity_choice(answer):
     )
 
 
+def _challenge_target():
+    from utils import config
+
+    return 0.80 if config.fast_mode() else 0.94
+
+
+def _check_challenge(model, x_test=None, is_anomaly=None):
+    expect_model(model, "your trained bottleneck autoencoder (a Keras model)")
+    expect(
+        x_test is not None and is_anomaly is not None,
+        "pass the model, the test images and is_anomaly: check.q8(model, x_test, "
+        "is_anomaly)",
+    )
+    scores = anomaly.reconstruction_errors(
+        x_test, to_numpy(model.predict(x_test, verbose=0))
+    )
+    value = anomaly.auroc(scores, is_anomaly)
+    target = _challenge_target()
+    expect(
+        value >= target,
+        f"the test AUROC of your model's reconstruction error is {value:.4f}, below "
+        f"the target {target:.2f}: try a narrower or wider code, or more epochs",
+    )
+    return (
+        "the test AUROC of your model's reconstruction error meets this mode's "
+        "target."
+    )
+
+
 q1 = Question(
     "07",
     "q1",
     _check_autoencoder,
-    "inputs = keras.Input((784,)); Dense(256, 'relu'), Dense(64, 'relu'), "
-    "Dense(code_size, name='code') with no activation, Dense(64, 'relu'), "
-    "Dense(256, 'relu'), Dense(784, 'sigmoid').",
+    [
+        "The score only works if the model cannot copy: the middle layer must be much "
+        "narrower than the 784 pixels, and the decoder mirrors the encoder.",
+        "Five Dense layers after the input, widths 256, 64, code_size (named 'code', "
+        "no activation), 64, 256, then 784 outputs squashed into [0, 1] by a sigmoid; "
+        "ReLU on the four hidden layers.",
+    ],
 )
 q2 = Question(
     "07",
     "q2",
     _check_errors,
-    "squared = (x - x_hat) ** 2, then the mean over the pixels of each image: "
-    "squared.reshape(len(x), -1).mean(axis=1).",
+    [
+        "One score per image: which axes should the mean run over, and which must it "
+        "leave alone?",
+        "Square the differences, flatten each image (reshape to (len(x), -1)), then "
+        "take the mean along axis 1; no square root, no sum.",
+    ],
 )
 q3 = Question(
     "07",
     "q3",
     _check_auroc,
-    "anomalous = scores[is_anomaly]; normal = scores[~is_anomaly]; compare every pair "
-    "with broadcasting, anomalous[:, None] > normal[None, :], add 0.5 for the pairs "
-    "that are ==, and take the mean.",
+    [
+        "Split the scores into those of anomalies and those of normal examples, then "
+        "compare every anomaly with every normal example.",
+        "Broadcasting a column of anomaly scores against a row of normal scores gives "
+        "a table of comparisons; count > as 1 and == as 0.5, and average the table.",
+    ],
 )
 q4 = Question(
     "07",
     "q4",
     _check_accuracy_choice,
-    "what accuracy does a detector get that calls every test image an anomaly?",
+    [
+        "What accuracy does a detector get that calls every test image an anomaly?",
+        "Nine test images in ten are anomalies. A useful measure should give a score "
+        "that knows nothing the same grade whatever that share is.",
+    ],
 )
 q5 = Question(
     "07",
     "q5",
     _check_threshold,
-    "return float(np.percentile(train_errors, percentile)).",
+    [
+        "A false positive is a normal example flagged. Which scores decide how many "
+        "normal examples lie above the threshold, and which tail should hold the "
+        "share false_positive_rate?",
+        "Keep the scores where is_anomaly is False, then take their quantile at "
+        "1 - false_positive_rate (np.quantile takes a fraction in [0, 1]).",
+    ],
 )
 q6 = Question(
     "07",
     "q6",
-    _check_precision_recall,
-    "flagged = scores > threshold; hits = np.sum(flagged & is_anomaly); "
-    "precision = hits / np.sum(flagged); recall = hits / np.sum(is_anomaly).",
+    _check_threshold_prediction,
+    [
+        "A stricter threshold flags fewer images. Which of the two numbers can only "
+        "fall then, and what share of the test images are anomalies anyway?",
+        "Recall counts anomalies flagged out of all anomalies; precision counts "
+        "anomalies among the flagged images, and nine test images in ten are "
+        "anomalies.",
+    ],
 )
 q7 = Question(
     "07",
     "q7",
     _check_capacity_choice,
-    "what does a network with more hidden units than pixels, and no bottleneck, "
-    "do to an image of a digit it has never seen?",
+    [
+        "What does a network with more hidden units than pixels, and no bottleneck, "
+        "do to an image of a digit it has never seen?",
+        "The score is large only for images the model cannot rebuild. Ask whether a "
+        "model that can copy any image still has such images.",
+    ],
+)
+q8 = Question(
+    "07",
+    "q8",
+    _check_challenge,
+    [
+        "The bottleneck model of section 1, trained on the digit 3, should already "
+        "meet the target; if you changed it, compare the AUROC table in Tune it.",
+        "The AUROC of section 2 is the number checked: reconstruction errors of the "
+        "test images, anomalies the other nine digits.",
+    ],
 )
 
 
