@@ -94,7 +94,10 @@ def value_and_gradients(function, *arrays, what="your code"):
     except Exception as error:  # NumPy on a traced or grad-requiring tensor, say
         raise Wrong(f"{no_gradient} ({type(error).__name__}: {error})") from None
     expect(all(gradient is not None for gradient in gradients), no_gradient)
-    return to_numpy(output, "float64"), [to_numpy(g, "float64") for g in gradients]
+    gradients = [to_numpy(g, "float64") for g in gradients]
+    # JAX gives zeros, not None, behind a stop_gradient: all-zero gradients mean the same.
+    expect(any(np.any(g != 0) for g in gradients), no_gradient)
+    return to_numpy(output, "float64"), gradients
 
 
 def _expect_class(answer, base, what):
