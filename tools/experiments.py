@@ -51,7 +51,7 @@ def binary_cross_entropy(x, x_hat):
 
 
 # --- 01: deep autoencoder, Hinton & Salakhutdinov 2006 --------------------------------------
-DEEP_EPOCHS = 50
+DEEP_EPOCHS = 120
 
 
 def run_deep_autoencoder(run, data):
