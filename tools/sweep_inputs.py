@@ -2600,6 +2600,7 @@ def build(modules=None):
             warnings.simplefilter("ignore")
             helpers = public_callables(module_name)
             specs = globals().get(f"specs_{module_name}", _no_specs)()
+            specs = specs + globals().get(f"_extra_{module_name}", list)()
         covered = set()
         for spec in specs:
             top, _, method = spec.func.partition(".")
@@ -2762,6 +2763,141 @@ def main(argv=None):
         )
     print(f"\nSwept in {seconds:.1f} s")
     return 0
+
+
+
+# ---- Helpers added with the exercises of notebooks 06-09 ------------------------------
+# ``build`` adds the list of ``_extra_<module>`` to that module's ``specs_<module>``.
+
+
+def _extra_anomaly():
+    x = _rng().uniform(size=(6, 5)).astype("float32")
+    scores = np.array([0.1, 0.4, 0.35, 0.8, 0.9, 0.2])
+    is_anomaly = np.array([0, 0, 1, 1, 1, 0])
+    errors = Spec(
+        "anomaly",
+        "reconstruction_errors",
+        lambda ctx: {"x": x.copy(), "x_hat": x[::-1].copy()},
+    )
+    errors.add("x", arr("nan", "empty", "string", "None"))
+    errors.add("x_hat", arr("nan", "string", "None", **{"wrong-shape": lambda g: np.asarray(g)[:, :-1]}))
+    threshold = Spec(
+        "anomaly",
+        "threshold_at_false_positive_rate",
+        lambda ctx: {
+            "scores": scores.copy(),
+            "is_anomaly": is_anomaly.copy(),
+            "false_positive_rate": 0.05,
+        },
+    )
+    threshold.add("scores", arr("nan", "empty", "string", "None"))
+    threshold.add("is_anomaly", labels("one-hot", "-1", "fraction", "wrong-length"))
+    threshold.add("false_positive_rate", fractions())
+    return [errors, threshold]
+
+
+def _extra_embeddings():
+    import keras
+
+    def good(ctx):
+        inputs = keras.Input(shape=(4,))
+        code = keras.layers.Dense(2, name="code")(inputs)
+        return {"autoencoder": keras.Model(inputs, keras.layers.Dense(4)(code)), "layer_name": "code"}
+
+    spec = Spec("embeddings", "encoder_of", good)
+    spec.add("autoencoder", [const("string", "model"), const("None", None)])
+    spec.add("layer_name", [const("unknown", "nope"), const("number", 3)])
+    return [spec]
+
+
+def _extra_sequences():
+    rows = [np.ones((3, 28), "float32"), np.ones((5, 28), "float32")]
+    pad = Spec("sequences", "pad", lambda ctx: {"sequence_list": list(rows), "length": 6})
+    pad.add("sequence_list", [const("None", None), const("empty", [])])
+    pad.add("length", counts() + [const("too-short", 2)])
+    targets = _rng().uniform(size=(2, 4, 3)).astype("float32")
+    mask = np.array([[True, True, False, False], [True, True, True, False]])
+    loss = Spec(
+        "sequences",
+        "masked_step_loss",
+        lambda ctx: {"targets": targets.copy(), "outputs": targets[::-1].copy(), "mask": mask.copy()},
+    )
+    loss.add("targets", arr("string", "None"))
+    loss.add("mask", [const("None", None), const("wrong-shape", mask[:, :-1]), const("all-false", np.zeros_like(mask))])
+    return [pad, loss]
+
+
+def specs_pretraining():
+    import keras
+
+    images = _rng().uniform(size=(16, 8)).astype("float32")
+
+    def stack(ctx):
+        inputs = keras.Input(shape=(8,))
+        hidden = keras.layers.Dense(4, name="hidden_1")(inputs)
+        outputs = keras.layers.Dense(10, activation="softmax", name="head")(hidden)
+        return keras.Model(inputs, outputs)
+
+    build = Spec(
+        "pretraining",
+        "build_layer_autoencoder",
+        lambda ctx: {"input_dim": 8, "hidden_units": 4, "name": "hidden_1"},
+    )
+    build.add("input_dim", counts())
+    build.add("hidden_units", counts())
+    greedy = Spec(
+        "pretraining",
+        "pretrain_greedily",
+        lambda ctx: {"images": images.copy(), "layer_sizes": [4, 2], "epochs": 1},
+    )
+    greedy.add("images", arr("nan", "empty", "string", "None"))
+    greedy.add("layer_sizes", [const("empty", []), const("zero", [4, 0]), const("string", "4")])
+    greedy.add("epochs", [const("negative", -1), const("string", "1")])
+    trainable = Spec(
+        "pretraining",
+        "set_encoder_trainable",
+        lambda ctx: {"model": stack(ctx), "trainable": False},
+    )
+    trainable.add("model", [const("string", "model"), const("None", None)])
+    fit = Spec(
+        "pretraining",
+        "fit_steps",
+        lambda ctx: {
+            "classifier": _compiled(stack(ctx)),
+            "images": images.copy(),
+            "labels": np.arange(16) % 10,
+            "steps": 2,
+        },
+    )
+    fit.add("steps", counts())
+    fit.add("images", arr("nan", "string", "None"))
+    head = Spec(
+        "pretraining",
+        "head_then_fine_tune",
+        lambda ctx: {
+            "classifier": stack(ctx),
+            "images": images.copy(),
+            "labels": np.arange(16) % 10,
+            "head_steps": 1,
+            "steps": 1,
+        },
+    )
+    head.add("images", arr("nan", "string", "None"))
+    changed = Spec(
+        "pretraining",
+        "changed_weights",
+        lambda ctx: {
+            "layer": stack(ctx).get_layer("hidden_1"),
+            "reference_weights": [np.zeros((8, 4), "float32"), np.zeros(4, "float32")],
+        },
+    )
+    changed.add("layer", [const("string", "layer"), const("None", None)])
+    return [build, greedy, trainable, fit, head, changed]
+
+
+def _compiled(model):
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
 
 
 if __name__ == "__main__":

@@ -116,15 +116,25 @@ def set_encoder_trainable(model, trainable):
 
     Keras reads ``trainable`` when a model is compiled: compile again after a change.
     """
+    _check_model(model, "model")
     for layer in model.layers:
         if layer.name.startswith("hidden"):
             layer.trainable = bool(trainable)
 
 
+def _check_model(model, name):
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"Expected `{name}` to be a keras.Model. Received: {type(model).__name__}"
+        )
+
+
 def fit_steps(classifier, images, labels, steps, batch_size=32, learning_rate=1e-3):
     """Compile ``classifier`` (Adam, sparse cross-entropy) and train it for about
     ``steps`` steps on (images, labels); return the History."""
+    _check_model(classifier, "classifier")
     check_positive_int(steps, "steps")
+    images = as_float_array(images, "images")
     classifier.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
@@ -166,6 +176,10 @@ def head_then_fine_tune(
 
 def changed_weights(layer, reference_weights):
     """Return how many of ``layer``'s weights differ from ``reference_weights``."""
+    if not isinstance(layer, keras.layers.Layer):
+        raise TypeError(
+            f"Expected `layer` to be a Keras layer. Received: {type(layer).__name__}"
+        )
     return int(
         sum(
             np.sum(np.asarray(a) != np.asarray(b))

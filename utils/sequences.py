@@ -328,8 +328,24 @@ def masked_step_loss(targets, outputs, mask):
         a scalar tensor (float32): sum(step_error * mask) / sum(mask).
 
     Raises:
-        ValueError: shapes that do not match as above (checked on static shapes).
+        TypeError: an argument that is not an array or a tensor.
+        ValueError: shapes that do not match as above (checked on static shapes), or a
+            NumPy ``mask`` with no True.
     """
+    targets, outputs, mask = (
+        np.asarray(value) if isinstance(value, (list, tuple)) else value
+        for value in (targets, outputs, mask)
+    )
+    for name, value in (("targets", targets), ("outputs", outputs), ("mask", mask)):
+        if not hasattr(value, "shape") or isinstance(value, str):
+            raise TypeError(
+                f"Expected `{name}` to be an array or a tensor. Received: "
+                f"{type(value).__name__}"
+            )
+    if isinstance(mask, np.ndarray) and not np.any(mask):
+        raise ValueError(
+            "Expected `mask` to mark at least one real step (True). Received: all False"
+        )
     target_shape, output_shape = tuple(targets.shape), tuple(outputs.shape)
     mask_shape = tuple(mask.shape)
     if len(target_shape) != 3 or target_shape != output_shape:
