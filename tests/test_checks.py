@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.check_verdicts import assert_wrong_with_hint, verdict
-from utils import checks, layers
+from utils import checks, data, layers
 from utils.checks import nb00
 
 
@@ -216,8 +216,10 @@ def verdict_of(question, answers, capsys):
 
 
 def test_every_question_of_notebook_00_has_wrong_answers_tested():
-    tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 9)}
+    tested = {question.name for question, _, _ in WRONG_ANSWERS} | {"q9"}  # q9 below
+    assert tested == {f"q{n}" for n in range(1, 10)}
+    defined = {name for name in dir(nb00) if name[0] == "q" and name[1:].isdigit()}
+    assert tested == defined
 
 
 def test_right_answers_pass(capsys):
@@ -237,7 +239,7 @@ def test_knee_outcome_covers_every_ratio():
 
 
 def test_hints_do_not_give_the_solution_lines():
-    for question in (getattr(nb00, f"q{n}") for n in range(1, 9)):
+    for question in (getattr(nb00, f"q{n}") for n in range(1, 10)):
         assert len(question.hints) == 2, question.name
         code = checks.solution_code("00", question.name)
         for line in code.splitlines():
@@ -344,3 +346,69 @@ def test_summary_shows_attempted_passed_and_hints(capsys):
     assert rows[-1] == "1 of 2 passed."
     with pytest.raises(ValueError, match="Expected the number of a notebook"):
         checks.summary("zz")
+
+
+# ---- q9: the challenge on the bowl ------------------------------------------------------
+
+BOWL_TEST = data.curved_surface(num_samples=3000, seed=0)[2400:]
+
+
+def bowl_autoencoder(code_size=2, hidden_units=8, skip=False, code_name="code"):
+    """An untrained non-linear autoencoder for 3-D points, as the notebook builds it."""
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((3,))
+    hidden = keras.layers.Dense(hidden_units, activation="tanh")(inputs)
+    codes = keras.layers.Dense(code_size, name=code_name)(hidden)
+    if skip:
+        codes = keras.layers.Concatenate()([codes, inputs])
+    hidden = keras.layers.Dense(hidden_units, activation="tanh")(codes)
+    return keras.Model(inputs, keras.layers.Dense(3)(hidden))
+
+
+def exact_bowl_autoencoder():
+    """Codes (x, y), decoded to (x, y, x² + y²): the bowl's points come back exactly."""
+    inputs = keras.Input((3,))
+    code_layer = keras.layers.Dense(2, name="code")
+    codes = code_layer(inputs)
+    code_layer.set_weights([np.eye(3, 2, dtype="float32"), np.zeros(2, "float32")])
+    lift = keras.layers.Lambda(
+        lambda c: keras.ops.concatenate(
+            [c, keras.ops.sum(c * c, axis=1, keepdims=True)], axis=1
+        ),
+        output_shape=(3,),
+    )
+    return keras.Model(inputs, lift(codes))
+
+
+CHALLENGE_WRONG = [
+    (bowl_autoencoder(), "not yet below"),
+    (bowl_autoencoder(code_size=3), "keeps the code at 2 or fewer"),
+    (bowl_autoencoder(skip=True), "around the 'code' layer"),
+    (bowl_autoencoder(code_name="bottleneck"), "expected a layer named 'code'"),
+    ("model", "expected the trained autoencoder"),
+]
+
+
+@pytest.mark.parametrize("answer, message", CHALLENGE_WRONG)
+def test_challenge_refuses_weak_or_unconstrained_models(answer, message, capsys):
+    nb00.q9(answer, BOWL_TEST)
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌ q9 not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {nb00.q9.hint_text}" in printed
+
+
+def test_challenge_wants_the_test_points(capsys):
+    nb00.q9(exact_bowl_autoencoder(), BOWL_TEST[:100])
+    assert "expected at least 500 test points" in capsys.readouterr().out
+
+
+def test_challenge_passes_a_model_that_decodes_the_bowl_exactly(capsys):
+    nb00.q9(exact_bowl_autoencoder(), BOWL_TEST)
+    printed = capsys.readouterr().out
+    assert printed.startswith("✅ q9 passed"), printed
+    assert "through a code of 2 numbers" in printed
+
+
+def test_challenge_thresholds_are_looser_in_fast_mode():
+    assert nb00.CHALLENGE_MSE["fast"] > nb00.CHALLENGE_MSE["full"] > 0
