@@ -94,9 +94,10 @@ def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsy
 
 
 def test_every_question_of_notebook_01_has_wrong_answers_tested():
-    assert {question.name for question, _, _ in WRONG_ANSWERS} == {
-        f"q{n}" for n in range(1, 8)
-    }
+    tested = {question.name for question, _, _ in WRONG_ANSWERS} | {"q8"}  # q8 below
+    assert tested == {f"q{n}" for n in range(1, 9)}
+    defined = {name for name in dir(nb01) if name[0] == "q" and name[1:].isdigit()}
+    assert tested == defined
 
 
 def tied_deep(hidden_sizes):
@@ -133,9 +134,61 @@ def test_floor_outcome_covers_every_range():
 def test_hints_come_in_two_levels_without_the_solution_lines():
     from utils import checks
 
-    for question in (getattr(nb01, f"q{n}") for n in range(1, 8)):
+    for question in (getattr(nb01, f"q{n}") for n in range(1, 9)):
         assert len(question.hints) == 2, question.name
         for line in checks.solution_code("01", question.name).splitlines():
             line = line.strip()
             if len(line) >= 25:
                 assert all(line not in hint for hint in question.hints), (question.name, line)
+
+
+# ---- q8: the challenge ------------------------------------------------------------------
+
+# 500 copies of one binary image: a model whose decoder bias draws it scores almost 0.
+PATTERN = (np.random.default_rng(0).uniform(size=784) < 0.2).astype("float32")
+CHALLENGE_IMAGES = np.tile(PATTERN, (500, 1))
+
+
+def challenge_model(code_size=32, skip=False, name="code", exact=False):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((784,))
+    code_layer = keras.layers.Dense(code_size, activation="relu", name=name)
+    codes = code_layer(inputs)
+    if skip:
+        codes = keras.layers.Concatenate()([codes, inputs])
+    pixels = keras.layers.Dense(784, activation="sigmoid")
+    model = keras.Model(inputs, pixels(codes))
+    if exact:  # no weights, and biases of ±20: the pattern, to within 2e-9
+        code_layer.set_weights([np.zeros((784, code_size), "float32"), np.zeros(code_size, "float32")])
+        pixels.set_weights([np.zeros((code_size, 784), "float32"), 20 * (2 * PATTERN - 1)])
+    return model
+
+
+@pytest.mark.parametrize(
+    "answer, images, message",
+    [
+        (challenge_model(), CHALLENGE_IMAGES, "not yet below"),
+        (challenge_model(code_size=64), CHALLENGE_IMAGES, "keeps the code at 32 or fewer"),
+        (challenge_model(skip=True), CHALLENGE_IMAGES, "around the 'code' layer"),
+        (challenge_model(name="hidden"), CHALLENGE_IMAGES, "expected a layer named 'code'"),
+        (dense(32), CHALLENGE_IMAGES[:100], "expected at least 500 test images"),
+        ("autoencoder", CHALLENGE_IMAGES, "expected the trained autoencoder"),
+    ],
+)
+def test_challenge_refuses_weak_or_unconstrained_models(answer, images, message, capsys):
+    nb01.q8(answer, images)
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌ q8 not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {nb01.q8.hint_text}" in printed
+
+
+def test_challenge_passes_a_model_that_draws_the_images(capsys):
+    nb01.q8(challenge_model(exact=True), CHALLENGE_IMAGES)
+    printed = capsys.readouterr().out
+    assert printed.startswith("✅ q8 passed"), printed
+    assert "through a code of 32 numbers" in printed
+
+
+def test_challenge_thresholds_are_looser_in_fast_mode():
+    assert nb01.CHALLENGE_BCE["fast"] > nb01.CHALLENGE_BCE["full"] > 0.0581  # the floor
