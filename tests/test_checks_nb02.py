@@ -184,9 +184,9 @@ def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsy
 
 def test_every_question_of_notebook_02_has_wrong_answers_tested():
     tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested | {"q7"} == {f"q{n}" for n in range(1, 8)}
+    assert tested | {"q7", "q8"} == {f"q{n}" for n in range(1, 9)}  # q7, q8 above/below
     defined = {name for name in dir(nb02) if name[0] == "q" and name[1:].isdigit()}
-    assert defined == {f"q{n}" for n in range(1, 8)}
+    assert defined == {f"q{n}" for n in range(1, 9)}
 
 
 def test_right_answers_pass(capsys):
@@ -257,7 +257,7 @@ def test_unfinished_todo_stops_the_check():
         nb02.q2(unfinished)
 
 
-@pytest.mark.parametrize("name", [f"q{n}" for n in range(1, 8)])
+@pytest.mark.parametrize("name", [f"q{n}" for n in range(1, 9)])
 def test_hints_come_in_levels_and_do_not_give_the_code(name):
     question = getattr(nb02, name)
     assert len(question.hints) >= 2
@@ -274,3 +274,55 @@ def test_hint_and_solution(capsys):
     printed = capsys.readouterr().out
     assert "Conv2DTranspose" in printed and "BEGIN SOLUTION" not in printed
     assert not printed.startswith(" ")
+
+
+# ---- q8: the challenge ------------------------------------------------------------------
+
+BLANK_IMAGES = np.zeros((500, 28, 28, 1), "float32")
+
+
+def drawing_pair(code_channels=4):
+    """An encoder and decoder with no weights that draw a blank image (bias -20)."""
+    inputs = keras.Input((28, 28, 1))
+    shrink = keras.layers.Conv2D(code_channels, 4, strides=4, padding="same")
+    pair_encoder = keras.Model(inputs, shrink(inputs))
+    codes = keras.Input((7, 7, code_channels))
+    draw = keras.layers.Conv2D(1, 1, activation="sigmoid")
+    pair_decoder = keras.Model(codes, draw(keras.layers.UpSampling2D(4)(codes)))
+    shrink.set_weights([np.zeros((4, 4, 1, code_channels), "float32"), np.zeros(code_channels, "float32")])
+    draw.set_weights([np.zeros((1, 1, code_channels, 1), "float32"), np.full(1, -20.0, "float32")])
+    return pair_encoder, pair_decoder
+
+
+@pytest.mark.parametrize(
+    "pair, images, message",
+    [
+        ((encoder(4), decoder(4)), BLANK_IMAGES, "not yet below"),
+        ((encoder(8), decoder(8)), BLANK_IMAGES, "196 numbers or fewer"),
+        ((encoder(4, filters=(64, 64)), decoder(4)), BLANK_IMAGES, "budget is 12,000"),
+        ((encoder(4), decoder(2)), BLANK_IMAGES, "expected the trained decoder to take"),
+        (drawing_pair(), BLANK_IMAGES.reshape(500, 784), "expected at least 500 test images"),
+        ((decoder(4), encoder(4)), BLANK_IMAGES, "expected the trained encoder to take"),
+        (("encoder", "decoder"), BLANK_IMAGES, "expected the trained encoder"),
+    ],
+)
+def test_challenge_refuses_weak_or_unconstrained_models(pair, images, message, capsys):
+    nb02.q8(*pair, images)
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌ q8 not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {nb02.q8.hint_text}" in printed
+
+
+def test_challenge_passes_a_pair_within_the_limits_that_draws_the_images(capsys):
+    nb02.q8(*drawing_pair(), BLANK_IMAGES)
+    printed = capsys.readouterr().out
+    assert printed.startswith("✅ q8 passed"), printed
+    assert "a code of 196 numbers" in printed
+
+
+def test_the_notebook_pair_fits_the_challenge_limits():
+    pair = encoder(4), decoder(4)
+    assert sum(model.count_params() for model in pair) == 11_909
+    assert nb02.CHALLENGE_PARAMETERS >= 11_909 and nb02.CHALLENGE_CODE_SIZE == 7 * 7 * 4
+    assert nb02.CHALLENGE_BCE["fast"] > nb02.CHALLENGE_BCE["full"]

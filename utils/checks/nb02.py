@@ -389,6 +389,91 @@ def _check_even_kernel(kernel_size):
     )
 
 
+
+# q8: the challenge's limits, the notebook's own model: a code of 7 × 7 × 4 numbers and
+# 11,909 parameters (encoder and decoder together).
+CHALLENGE_CODE_SIZE = 196
+CHALLENGE_PARAMETERS = 12_000
+# The mean binary cross-entropy on the test images passed (x_test[:1000]: 1,000 in full
+# mode, 500 in fast mode) must be below these. The notebook's model gives 0.0696 on all
+# 10,000 test images (full mode: 5 epochs on 30,000 images; TensorFlow, the stored output)
+# and 0.525 on 500 (fast mode: 2 epochs on 2,000; other initial weights gave 0.511 to
+# 0.531). load_mnist shuffles the test images, so the first 1,000 are a fair sample; the
+# margins (about 6 % and 10 %) cover other backends.
+CHALLENGE_BCE = {"full": 0.074, "fast": 0.58}
+
+
+def _expect_one_model(model, what, expected_in):
+    model = expect_model(model, what)
+    expect(
+        len(model.inputs) == 1 and len(model.outputs) == 1,
+        f"expected {what} to take one input and give one output, got "
+        f"{len(model.inputs)} and {len(model.outputs)}",
+    )
+    if expected_in is not None:
+        expect(
+            tuple(model.input_shape[1:]) == tuple(expected_in),
+            f"expected {what} to take inputs of shape {(None, *expected_in)}, got "
+            f"{model.input_shape}",
+        )
+    return model
+
+
+def _check_challenge(encoder, decoder, images):
+    from utils import config
+
+    encoder = _expect_one_model(encoder, "the trained encoder", (28, 28, 1))
+    code_shape = tuple(encoder.output_shape[1:])
+    code_size = int(np.prod(code_shape))
+    expect(
+        code_size <= CHALLENGE_CODE_SIZE,
+        f"the encoder gives codes of shape {code_shape}, {code_size} numbers: the "
+        f"challenge keeps the code at {CHALLENGE_CODE_SIZE} numbers or fewer",
+    )
+    decoder = _expect_one_model(decoder, "the trained decoder", code_shape)
+    expect(
+        tuple(decoder.output_shape[1:]) == (28, 28, 1),
+        f"expected the decoder to output images of shape (None, 28, 28, 1), got "
+        f"{decoder.output_shape}",
+    )
+    count = encoder.count_params() + decoder.count_params()
+    expect(
+        count <= CHALLENGE_PARAMETERS,
+        f"encoder and decoder have {count:,} parameters together: the challenge's "
+        f"budget is {CHALLENGE_PARAMETERS:,}",
+    )
+    images = np.asarray(images, "float32")
+    expect(
+        images.ndim == 4 and images.shape[1:] == (28, 28, 1) and len(images) >= 500,
+        f"expected at least 500 test images of shape (n, 28, 28, 1), received "
+        f"{images.shape}",
+    )
+    codes = to_numpy(encoder.predict(images, batch_size=500, verbose=0))
+    reconstructions = to_numpy(decoder.predict(codes, batch_size=500, verbose=0))
+    bce = float(
+        np.mean(
+            to_numpy(
+                keras.losses.binary_crossentropy(
+                    images.reshape(len(images), -1),
+                    reconstructions.reshape(len(images), -1),
+                )
+            )
+        )
+    )
+    mode = "fast" if config.fast_mode() else "full"
+    threshold = CHALLENGE_BCE[mode]
+    expect(
+        bce < threshold,
+        f"mean test cross-entropy {bce:.4f}, not yet below {threshold} ({mode} mode): "
+        "train longer, on more images, or with another schedule, or spend the "
+        "parameters differently",
+    )
+    return (
+        f"mean test cross-entropy {bce:.4f} < {threshold} ({mode} mode), with a code of "
+        f"{code_size} numbers and {count:,} parameters."
+    )
+
+
 q1 = Question(
     "02",
     "q1",
@@ -468,6 +553,21 @@ q7 = Question(
         "UpSampling2D copies each pixel into a 2 × 2 block and a 'same' Conv2D treats "
         "every position alike; a Conv2DTranspose with kernel 3 and stride 2 overlaps "
         "1, 2 or 4 times, as in section 6's demonstration.",
+    ],
+)
+
+
+q8 = Question(
+    "02",
+    "q8",
+    _check_challenge,
+    [
+        "The code size and the parameter budget are fixed; what is left is how long "
+        "and how well the model trains, and how it spends its parameters.",
+        "Build a fresh encoder and decoder (build_encoder, build_decoder, or a design "
+        "of your own within the budget), join them, and fit on all of x_train for more "
+        "epochs, or with a learning rate that decays "
+        "(keras.optimizers.schedules.CosineDecay).",
     ],
 )
 
