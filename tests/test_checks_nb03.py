@@ -337,8 +337,8 @@ def test_right_predictions_pass(prediction, table, capsys):
 
 
 def test_every_question_of_notebook_03_has_wrong_answers_tested():
-    tested = {question.name for question, _, _ in WRONG_ANSWERS} | {"q6"}
-    assert tested == {f"q{n}" for n in range(1, 10)}
+    tested = {question.name for question, _, _ in WRONG_ANSWERS} | {"q6", "q10"}
+    assert tested == {f"q{n}" for n in range(1, 11)}
     defined = {name for name in dir(nb03) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -368,7 +368,7 @@ def test_right_answers_pass(question, answer, capsys):
     assert printed.startswith(f"✅ {question.name} passed"), printed
 
 
-@pytest.mark.parametrize("name", [f"q{n}" for n in range(1, 10)])
+@pytest.mark.parametrize("name", [f"q{n}" for n in range(1, 11)])
 def test_hints_come_in_levels_and_do_not_give_the_code(name):
     question = getattr(nb03, name)
     assert len(question.hints) >= 2
@@ -384,3 +384,60 @@ def test_unfinished_todo_stops_the_check():
 
     with pytest.raises(NotImplementedError):
         nb03.q1(unfinished)
+
+
+# ---- q10: the challenge -----------------------------------------------------------------
+
+BLANK_IMAGES = np.zeros((500, 784), "float32")
+
+
+def blank_drawer(image_shape=(784,), weights=False):
+    """A denoiser that outputs a blank image (sigmoid of -20) whatever it is given."""
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(image_shape)
+    if image_shape == (784,):
+        layer = keras.layers.Dense(784, activation="sigmoid")
+    else:
+        layer = keras.layers.Conv2D(image_shape[-1], 1, activation="sigmoid")
+    model = keras.Model(inputs, layer(inputs))
+    if not weights:
+        kernel, bias = layer.get_weights()
+        layer.set_weights([np.zeros_like(kernel), np.full_like(bias, -20.0)])
+    return model
+
+
+def two_input_denoiser():
+    noisy, clean = keras.Input((784,)), keras.Input((784,))
+    return keras.Model([noisy, clean], keras.layers.Dense(784)(clean))
+
+
+@pytest.mark.parametrize(
+    "answer, images, message",
+    [
+        (blank_drawer(weights=True), BLANK_IMAGES, "not yet above"),
+        (blank_drawer(), noise.gaussian(BLANK_IMAGES, 0.4, seed=0), "The check adds the noise"),
+        (blank_drawer(), BLANK_IMAGES[:100], "expected at least 500 clean test images"),
+        (two_input_denoiser(), BLANK_IMAGES, "one input (the noisy image)"),
+        (blank_drawer((28, 28, 2)), BLANK_IMAGES, "expected a model that maps"),
+        ("model", BLANK_IMAGES, "expected the trained denoiser"),
+    ],
+)
+def test_challenge_refuses_weak_models_and_other_noise(answer, images, message, capsys):
+    nb03.q10(answer, images)
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌ q10 not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {nb03.q10.hint_text}" in printed
+
+
+@pytest.mark.parametrize("image_shape", [(784,), (28, 28, 1)])
+def test_challenge_passes_a_denoiser_that_removes_the_noise(image_shape, capsys):
+    nb03.q10(blank_drawer(image_shape), BLANK_IMAGES)
+    printed = capsys.readouterr().out
+    assert printed.startswith("✅ q10 passed"), printed
+    assert "Gaussian noise of σ = 0.4" in printed
+
+
+def test_challenge_thresholds_are_lower_in_fast_mode():
+    assert nb03.CHALLENGE_PSNR["fast"] < nb03.CHALLENGE_PSNR["full"]
+    assert nb03.CHALLENGE_STDDEV == 0.4
