@@ -348,7 +348,7 @@ def test_summary_shows_attempted_passed_and_hints(capsys):
         checks.summary("zz")
 
 
-# ---- q9: the challenge on the bowl ------------------------------------------------------
+# ---- q9: the challenge on the bowl ---------------------------------------------------
 
 BOWL_TEST = data.curved_surface(num_samples=3000, seed=0)[2400:]
 

@@ -142,7 +142,7 @@ def test_hints_come_in_two_levels_without_the_solution_lines():
                 assert all(line not in hint for hint in question.hints), (question.name, line)
 
 
-# ---- q8: the challenge ------------------------------------------------------------------
+# ---- q8: the challenge ---------------------------------------------------------------
 
 # 500 copies of one binary image: a model whose decoder bias draws it scores almost 0.
 PATTERN = (np.random.default_rng(0).uniform(size=784) < 0.2).astype("float32")
@@ -159,8 +159,12 @@ def challenge_model(code_size=32, skip=False, name="code", exact=False):
     pixels = keras.layers.Dense(784, activation="sigmoid")
     model = keras.Model(inputs, pixels(codes))
     if exact:  # no weights, and biases of ±20: the pattern, to within 2e-9
-        code_layer.set_weights([np.zeros((784, code_size), "float32"), np.zeros(code_size, "float32")])
-        pixels.set_weights([np.zeros((code_size, 784), "float32"), 20 * (2 * PATTERN - 1)])
+        code_layer.set_weights(
+            [np.zeros((784, code_size), "float32"), np.zeros(code_size, "float32")]
+        )
+        pixels.set_weights(
+            [np.zeros((code_size, 784), "float32"), 20 * (2 * PATTERN - 1)]
+        )
     return model
 
 
@@ -168,14 +172,16 @@ def challenge_model(code_size=32, skip=False, name="code", exact=False):
     "answer, images, message",
     [
         (challenge_model(), CHALLENGE_IMAGES, "not yet below"),
-        (challenge_model(code_size=64), CHALLENGE_IMAGES, "keeps the code at 32 or fewer"),
+        (challenge_model(code_size=64), CHALLENGE_IMAGES, "the code at 32 or fewer"),
         (challenge_model(skip=True), CHALLENGE_IMAGES, "around the 'code' layer"),
-        (challenge_model(name="hidden"), CHALLENGE_IMAGES, "expected a layer named 'code'"),
+        (challenge_model(name="hidden"), CHALLENGE_IMAGES, "a layer named 'code'"),
         (dense(32), CHALLENGE_IMAGES[:100], "expected at least 500 test images"),
         ("autoencoder", CHALLENGE_IMAGES, "expected the trained autoencoder"),
     ],
 )
-def test_challenge_refuses_weak_or_unconstrained_models(answer, images, message, capsys):
+def test_challenge_refuses_weak_or_unconstrained_models(
+    answer, images, message, capsys
+):
     nb01.q8(answer, images)
     printed = capsys.readouterr().out
     assert printed.startswith("❌ q8 not yet:"), printed

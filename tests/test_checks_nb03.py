@@ -386,7 +386,7 @@ def test_unfinished_todo_stops_the_check():
         nb03.q1(unfinished)
 
 
-# ---- q10: the challenge -----------------------------------------------------------------
+# ---- q10: the challenge --------------------------------------------------------------
 
 BLANK_IMAGES = np.zeros((500, 784), "float32")
 
@@ -415,7 +415,7 @@ def two_input_denoiser():
     "answer, images, message",
     [
         (blank_drawer(weights=True), BLANK_IMAGES, "not yet above"),
-        (blank_drawer(), noise.gaussian(BLANK_IMAGES, 0.4, seed=0), "The check adds the noise"),
+        (blank_drawer(), noise.gaussian(BLANK_IMAGES, 0.4, seed=0), "adds the noise"),
         (blank_drawer(), BLANK_IMAGES[:100], "expected at least 500 clean test images"),
         (two_input_denoiser(), BLANK_IMAGES, "one input (the noisy image)"),
         (blank_drawer((28, 28, 2)), BLANK_IMAGES, "expected a model that maps"),

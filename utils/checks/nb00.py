@@ -469,7 +469,7 @@ def _check_curved_surface(answer):
 
 
 
-# ---- q9: the challenge, a better non-linear code for the bowl ---------------------------
+# ---- q9: the challenge, a better non-linear code for the bowl ------------------------
 
 
 def expect_bottleneck(model, max_size, layer_name="code"):
@@ -502,8 +502,8 @@ def expect_bottleneck(model, max_size, layer_name="code"):
     size = int(np.prod(code.shape[1:]))
     expect(
         size <= max_size,
-        f"the '{layer_name}' layer gives {size} numbers per example: the challenge keeps "
-        f"the code at {max_size} or fewer",
+        f"the '{layer_name}' layer gives {size} numbers per example: the challenge "
+        f"keeps the code at {max_size} or fewer",
     )
     try:
         keras.Model(code, model.output)
@@ -517,9 +517,9 @@ def expect_bottleneck(model, max_size, layer_name="code"):
 
 # q9: the test MSE on the bowl's 600 test points must be below these. The non-linear
 # model as the notebook trains it gives 0.00018 (full mode: 60 epochs; TensorFlow, the
-# stored output) and 0.0011 (fast mode: 10 epochs). Other initial weights gave 0.00007 to
-# 0.00017 (full) and 0.0011 to 0.0015 (fast) on TensorFlow, so the margins are wide: other
-# backends draw other initial weights.
+# stored output) and 0.0011 (fast mode: 10 epochs). Other initial weights gave 0.00007
+# to 0.00017 (full) and 0.0011 to 0.0015 (fast) on TensorFlow, so the margins are
+# wide: other backends draw other initial weights.
 CHALLENGE_MSE = {"full": 0.0003, "fast": 0.002}
 
 
@@ -534,7 +534,8 @@ def _check_challenge(model, points):
         f"{points.shape}",
     )
     expect(
-        tuple(model.input_shape) == (None, 3) and tuple(model.output_shape) == (None, 3),
+        tuple(model.input_shape) == (None, 3)
+        and tuple(model.output_shape) == (None, 3),
         f"expected a model from (None, 3) to (None, 3), got {model.input_shape} -> "
         f"{model.output_shape}",
     )
@@ -548,7 +549,10 @@ def _check_challenge(model, points):
         f"test MSE {mse:.5f}, not yet below {threshold} ({mode} mode): train longer, "
         "with another learning rate or schedule, or with wider hidden layers",
     )
-    return f"test MSE {mse:.5f} < {threshold} ({mode} mode) through a code of {size} numbers."
+    return (
+        f"test MSE {mse:.5f} < {threshold} ({mode} mode) through a code of {size} "
+        "numbers."
+    )
 
 
 q1 = Question(

@@ -180,12 +180,13 @@ def _check_overcomplete(answer):
 
 
 
-# q8: the mean binary cross-entropy on the test images passed (x_test[:1000]: 1,000 in full
-# mode, 500 in fast mode) must be below these. The 784-32-784 model as the notebook trains
-# it gives 0.0926 on all 10,000 test images (full mode: 10 epochs on 59,000 images;
-# TensorFlow, the stored output) and 0.391 on 500 (fast mode: 2 epochs on 2,000; other
-# initial weights gave 0.348 to 0.391). load_mnist shuffles the test images, so the first
-# 1,000 are a fair sample; the margins (about 7 % and 10 %) cover other backends.
+# q8: the mean binary cross-entropy on the test images passed (x_test[:1000]: 1,000 in
+# full mode, 500 in fast mode) must be below these. The 784-32-784 model as the notebook
+# trains it gives 0.0926 on all 10,000 test images (full mode: 10 epochs on 59,000
+# images; TensorFlow, the stored output) and 0.391 on 500 (fast mode: 2 epochs on 2,000;
+# other initial weights gave 0.348 to 0.391). load_mnist shuffles the test images, so
+# the first 1,000 are a fair sample; the margins (about 7 % and 10 %) cover other
+# backends.
 CHALLENGE_BCE = {"full": 0.099, "fast": 0.43}
 
 

@@ -396,10 +396,10 @@ CHALLENGE_CODE_SIZE = 196
 CHALLENGE_PARAMETERS = 12_000
 # The mean binary cross-entropy on the test images passed (x_test[:1000]: 1,000 in full
 # mode, 500 in fast mode) must be below these. The notebook's model gives 0.0696 on all
-# 10,000 test images (full mode: 5 epochs on 30,000 images; TensorFlow, the stored output)
-# and 0.525 on 500 (fast mode: 2 epochs on 2,000; other initial weights gave 0.511 to
-# 0.531). load_mnist shuffles the test images, so the first 1,000 are a fair sample; the
-# margins (about 6 % and 10 %) cover other backends.
+# 10,000 test images (full mode: 5 epochs on 30,000 images; TensorFlow, the stored
+# output) and 0.525 on 500 (fast mode: 2 epochs on 2,000; other initial weights gave
+# 0.511 to 0.531). load_mnist shuffles the test images, so the first 1,000 are a fair
+# sample; the margins (about 6 % and 10 %) cover other backends.
 CHALLENGE_BCE = {"full": 0.074, "fast": 0.58}
 
 
@@ -469,8 +469,8 @@ def _check_challenge(encoder, decoder, images):
         "parameters differently",
     )
     return (
-        f"mean test cross-entropy {bce:.4f} < {threshold} ({mode} mode), with a code of "
-        f"{code_size} numbers and {count:,} parameters."
+        f"mean test cross-entropy {bce:.4f} < {threshold} ({mode} mode), with a code "
+        f"of {code_size} numbers and {count:,} parameters."
     )
 
 

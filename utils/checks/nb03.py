@@ -491,14 +491,14 @@ def _check_paste(paste_known_pixels):
 
 
 
-# ---- q10: the challenge, a better denoiser for Gaussian noise of σ = 0.4 ----------------
+# ---- q10: the challenge, a better denoiser for Gaussian noise of σ = 0.4 -------------
 
 # The check corrupts the clean test images itself, so the noise level is fixed.
 CHALLENGE_STDDEV = 0.4
 CHALLENGE_SEED = 7
-# The mean PSNR on the test images passed (x_test[:1000]: 1,000 in full mode, 500 in fast
-# mode) must be above these. The dense Gaussian denoiser as the notebook trains it (at
-# σ = 0.3) gives 18.13 dB on all 10,000 test images (full mode: 2 epochs on 60,000
+# The mean PSNR on the test images passed (x_test[:1000]: 1,000 in full mode, 500 in
+# fast mode) must be above these. The dense Gaussian denoiser as the notebook trains it
+# (at σ = 0.3) gives 18.13 dB on all 10,000 test images (full mode: 2 epochs on 60,000
 # images; TensorFlow, the stored output; keras-io's convolutional model: 18.09 dB) and
 # 12.12 dB on 500 (fast mode: 2 epochs on 2,000; other initial weights gave 12.09 to
 # 12.15 dB). load_mnist shuffles the test images, so the first 1,000 are a fair sample;
