@@ -873,7 +873,7 @@ def specs_config():
             spec.add(arg, counts(none=(func == "epochs")))
         spec.add("$WORKSHOP_FAST", [fast_bad])
         out.append(spec)
-    for func in ("on_colab", "set_plot_style", "install_missing_on_colab"):
+    for func in ("on_colab", "set_plot_style"):
         out.append(Spec("config", func, lambda ctx: {}))
     spec = Spec("config", "display_path", lambda ctx: {"path": "mnist.npz"})
     spec.add("path", [const("int", 123), const("list", ["a"]), const("None", None)])
