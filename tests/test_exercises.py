@@ -52,7 +52,7 @@ def test_badge_and_setup_use_the_one_repository_url(solution):
         f"colab.research.google.com/github/{owner_repo}/blob/main/solutions/{solution.name}"
         in text
     )
-    assert f'REPO_URL = \\"{REPO_URL}\\"' in text
+    assert f'\\"WORKSHOP_REPO_URL\\", \\"{REPO_URL}\\"' in text
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)

@@ -23,28 +23,29 @@ EXERCISES = ROOT / "notebooks"
 BADGE = re.compile(r"^\[!\[Open In Colab\]\(.*$", re.MULTILINE)
 
 SETUP_TEMPLATE = """\
-# Setup: the same cell works on Colab (it fetches the workshop) and locally.
+# Setup: the same cell works on Colab (it fetches the workshop once) and locally.
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-REPO_URL = "{repo_url}"
 if "google.colab" in sys.modules:
-    root = Path("/content/{repo_name}")
-    if not root.exists():
-        subprocess.run(["git", "clone", "-q", "--depth", "1", REPO_URL, str(root)], check=True)
+    root = Path(os.environ.get("WORKSHOP_COLAB_ROOT", "/content/{repo_name}"))
+    if not (root / "utils" / "config.py").exists():  # a rerun finds it there
+        url = os.environ.get("WORKSHOP_REPO_URL", "{repo_url}")
+        subprocess.run(["git", "clone", "-q", "--depth", "1", url, str(root)], check=True)
 else:  # locally: the repository root is the first folder up that holds utils/
     root = Path.cwd()
     while not (root / "utils" / "config.py").exists():
         if root == root.parent:
             raise RuntimeError("Expected to run inside the workshop repository. Received: cwd=" + os.getcwd())
         root = root.parent
-sys.path.insert(0, str(root))
+if str(root) not in sys.path:
+    sys.path.insert(0, str(root))
 
 from utils import config
 
-config.setup(seed=42)"""
+config.setup(seed=42)  # on Colab also: installs what Colab lacks, GPU and Drive advice"""
 
 
 def badge(folder, filename):

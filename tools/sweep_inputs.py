@@ -873,7 +873,7 @@ def specs_config():
             spec.add(arg, counts(none=(func == "epochs")))
         spec.add("$WORKSHOP_FAST", [fast_bad])
         out.append(spec)
-    for func in ("on_colab", "set_plot_style", "install_missing_on_colab"):
+    for func in ("on_colab", "set_plot_style"):
         out.append(Spec("config", func, lambda ctx: {}))
     spec = Spec("config", "display_path", lambda ctx: {"path": "mnist.npz"})
     spec.add("path", [const("int", 123), const("list", ["a"]), const("None", None)])
@@ -2898,6 +2898,64 @@ def specs_pretraining():
 def _compiled(model):
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     return model
+
+
+# ---- The Colab start and resumable training (issue 13) --------------------------------
+
+
+def specs_colab():
+    colab = importlib.import_module("utils.colab")
+
+    def requirements_file(ctx, text="keras==3.15.1\n# a comment\n"):
+        path = ctx.tmp / "requirements.txt"
+        path.write_text(text)
+        return str(path)
+
+    requirements = Spec(
+        "colab",
+        "requirements",
+        lambda ctx: {"path": requirements_file(ctx)},
+        check=lambda result, ctx: (result == [("keras", "keras==3.15.1")], "one line read"),
+    )
+    requirements.add("path", [const("int", 3), const("None", None), const("missing", "no-such.txt")])
+    requirements.add(
+        "path",
+        [update("no-name", lambda kw, ctx: {**kw, "path": requirements_file(ctx, "==1.0\n")})],
+    )
+    missing = Spec(
+        "colab",
+        "missing_requirements",
+        lambda ctx: {"backend": "jax"},
+        check=lambda result, ctx: (isinstance(result, list), "a list of lines"),
+    )
+    missing.add("backend", [const("int", 3), const("list", ["jax"])])
+    prepare = Spec(
+        "colab",
+        "prepare",
+        lambda ctx: {"run": None},
+        check=lambda result, ctx: (result == [], "nothing to do outside Colab"),
+    )
+    prepare.add("run", [const("int", 3), const("string", "pip")])
+    quiet = [Spec("colab", func, lambda ctx: {}) for func in ("drive_folder", "data_cache")]
+    return [requirements, missing, prepare, *quiet]
+
+
+def specs_resume():
+    import keras
+
+    images = _rng().uniform(size=(8, 4)).astype("float32")
+
+    def good(ctx):
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+        model.compile(optimizer="adam", loss="mse")
+        return {"model": model, "x": images, "y": images, "name": "run", "epochs": 1, "verbose": 0}
+
+    folder = Spec("resume", "backup_folder", lambda ctx: {"name": "03_conv"})
+    folder.add("name", [const("None", None), const("empty", ""), const("path", "../up"), const("int", 3)])
+    fit = Spec("resume", "fit_resumable", good)
+    fit.add("model", [const("string", "model"), const("None", None)])
+    fit.add("name", [const("None", None), const("space", "a b")])
+    return [folder, fit]
 
 
 if __name__ == "__main__":

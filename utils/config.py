@@ -25,10 +25,6 @@ FAST_ENV = "WORKSHOP_FAST"
 MNIST_PATH_ENV = "WORKSHOP_MNIST_PATH"
 GPU_MENU_PATH = "Runtime > Change runtime type > Hardware accelerator > GPU"
 
-# Packages a notebook needs that Colab does not always ship.
-COLAB_EXTRAS = {"mlxtend": "mlxtend"}
-
-
 def display_path(path):
     """Return ``path`` as a learner may see it in a stored output: no machine in it.
 
@@ -107,25 +103,6 @@ def set_plot_style():
     )
 
 
-def install_missing_on_colab():
-    """On Colab, pip-install the few packages Colab does not ship; elsewhere do nothing."""
-    if not on_colab():
-        return []
-    missing = [
-        pip
-        for module, pip in COLAB_EXTRAS.items()
-        if not importlib.util.find_spec(module)
-    ]
-    if missing:
-        import subprocess
-
-        print("Installing what Colab lacks:", ", ".join(missing))
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", *missing], check=True
-        )
-    return missing
-
-
 def environment_report():
     """Return (lines, problems): the environment, and one sentence per problem found."""
     import keras
@@ -195,7 +172,10 @@ def print_environment():
 
 
 def setup(seed=42):
-    """Prepare a notebook: install Colab extras, seed everything, set the plot style.
+    """Prepare a notebook: the Colab start, the seed, the plot style, the report.
+
+    On Colab it first runs ``utils.colab.prepare()`` (installs what Colab lacks, sets the
+    download cache, says how to mount Drive); elsewhere that does nothing.
 
     Args:
         seed: int >= 0, the seed for Python, NumPy and the Keras backend.
@@ -206,7 +186,9 @@ def setup(seed=42):
     Prints the environment report (see ``print_environment``); returns nothing.
     """
     seed = check_seed(seed)
-    install_missing_on_colab()
+    from utils import colab  # here: utils.colab imports this module
+
+    colab.prepare()
     # TensorFlow's C++ start-up lines are noise for learners.
     with quiet_native_stderr():
         import keras
