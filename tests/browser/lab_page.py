@@ -108,8 +108,8 @@ def error_cells(notebook):
 
 
 def answer_dialogs(page, buttons=("Discard", "Shut Down", "Ok")):
-    """Press, in each dialog that opens within a few seconds, the first of ``buttons`` it has."""
-    deadline = time.monotonic() + 5
+    """Press, in each dialog that opens within 2 s, the first of ``buttons`` it has."""
+    deadline = time.monotonic() + 2
     while time.monotonic() < deadline:
         dialog = page.locator(".jp-Dialog")
         if dialog.count():
@@ -117,7 +117,7 @@ def answer_dialogs(page, buttons=("Discard", "Shut Down", "Ok")):
                 button = dialog.locator("button", has_text=re.compile(f"^{label}$"))
                 if button.count():
                     button.first.click()
-                    deadline = time.monotonic() + 5
+                    deadline = time.monotonic() + 2
                     break
         time.sleep(0.2)
 

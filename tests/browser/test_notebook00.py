@@ -10,6 +10,7 @@ build/browser/. Run it with ``python3 workshop.py test --browser`` (fast mode).
 
 import json
 import re
+import time
 
 import lab_page
 import pytest
@@ -61,8 +62,12 @@ def test_a_learners_first_minutes_on_notebook_00(page, jupyterlab, screenshots):
     summary = index_of(notebook, "check.summary()")
     assert q1 in solved and RIGHT_CALL in solved[q1]
 
+    started = time.monotonic()
+
     def shot(name):
+        """Save the page as build/browser/NAME.png; print the time since the start."""
         page.screenshot(path=str(screenshots / f"{name}.png"))
+        print(f"{name}: {time.monotonic() - started:.0f} s")
 
     # 1. Open it: a fresh notebook shows no unsaved change once its kernel has started.
     lab_page.open_notebook(page, jupyterlab, NOTEBOOK)
