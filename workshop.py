@@ -6,6 +6,7 @@
     python3 workshop.py test           # unit tests, exercise sync test, nbval over solutions/
     python3 workshop.py test --backend jax     # unit tests on JAX (installs .venv-jax once)
     python3 workshop.py test --backend torch --notebooks   # PyTorch, notebooks too
+    python3 workshop.py test --browser # notebook 00 in JupyterLab in Chromium (.venv-browser)
     python3 workshop.py doctor         # versions, devices, MNIST source, problems found
     python3 workshop.py sync           # regenerate notebooks/ (exercises) from solutions/
     python3 workshop.py reproduce 02 --mnist-path mnist.npz   # a long run behind a published figure
@@ -32,6 +33,9 @@ STAMP = VENV / ".requirements.sha256"
 BACKENDS = ("tensorflow", "jax", "torch")
 DEFAULT_BACKEND = "tensorflow"
 LAYER_PTH = "_workshop_base.pth"
+# The browser test: JupyterLab (in .venv) driven in Chromium by Playwright (.venv-browser).
+BROWSER_LAYER = "browser"
+BROWSER_TESTS = "tests/browser"
 
 
 def venv_python(venv=VENV):
@@ -63,19 +67,27 @@ def backend_requirements(backend):
 def ensure_backend_environment(backend):
     """Return the Python to test ``backend`` with, creating its layered environment once.
 
-    TensorFlow is .venv itself. JAX and PyTorch each get ``.venv-NAME``: a virtual
-    environment whose site-packages holds a .pth that adds .venv's site-packages after its
-    own, so everything in requirements.txt is shared and pip installs only what
-    ``requirements-NAME.txt`` adds (it sees .venv's packages as already satisfied). It is
-    stamped, like .venv, with a hash of both requirements files and of where .venv is:
-    a change to either rebuilds it from empty. Runs inside .venv (after
-    ``ensure_environment``); with WORKSHOP_NO_VENV=1 it is the current Python.
+    TensorFlow is .venv itself; JAX and PyTorch each get the layer ``.venv-NAME`` (see
+    ``ensure_layer``). With WORKSHOP_NO_VENV=1 it is the current Python.
     """
     check_backend(backend)
     if backend == DEFAULT_BACKEND or no_venv():
         return sys.executable
-    venv = backend_venv(backend)
-    requirements = backend_requirements(backend)
+    return ensure_layer(backend)
+
+
+def ensure_layer(name):
+    """Return the Python of the layered environment ``.venv-NAME``, creating it once.
+
+    ``.venv-NAME`` is a virtual environment whose site-packages holds a .pth that adds
+    .venv's site-packages after its own, so everything in requirements.txt is shared and
+    pip installs only what ``requirements-NAME.txt`` adds (it sees .venv's packages as
+    already satisfied). It is stamped, like .venv, with a hash of both requirements files
+    and of where .venv is: a change to either rebuilds it from empty. Runs inside .venv
+    (after ``ensure_environment``). The layers: the backends jax and torch, and browser.
+    """
+    venv = backend_venv(name)
+    requirements = backend_requirements(name)
     stamp = venv / ".requirements.sha256"
     # .venv's site-packages: this runs inside .venv.
     base = sysconfig.get_paths()["purelib"]
@@ -198,6 +210,22 @@ def command_test(extra, backend=None, notebooks=False):
     return exit_code(result.returncode)
 
 
+def command_browser(extra):
+    """Run the browser test (marker ``browser``) in .venv-browser, fast mode.
+
+    It drives JupyterLab through notebook 00 in headless Chromium; where Chromium or
+    Playwright is missing it is skipped, and ``-rs`` prints why.
+    """
+    env = {**os.environ, "WORKSHOP_FAST": "1"}
+    python = sys.executable if no_venv() else ensure_layer(BROWSER_LAYER)
+    where = Path(python).parents[1].name
+    print(f"Testing notebook 00 in JupyterLab in Chromium ({where})", flush=True)
+    command = [str(python), "-m", "pytest", "-m", BROWSER_LAYER, "-rs", *extra]
+    command.append(BROWSER_TESTS)
+    result = subprocess.run(command, check=False, cwd=ROOT, env=env)
+    return exit_code(result.returncode)
+
+
 def command_doctor():
     sys.path.insert(0, str(ROOT))
     from utils import config
@@ -256,6 +284,12 @@ def parse_args(argv=None):
         help="with --backend jax or torch: nbval over solutions/ too "
         f"({DEFAULT_BACKEND} always runs them)",
     )
+    test.add_argument(
+        "--browser",
+        action="store_true",
+        help="only the browser test: notebook 00 in JupyterLab in headless Chromium "
+        "(installs .venv-browser once; needs /usr/bin/chromium, else it is skipped)",
+    )
     commands.add_parser(
         "doctor", help="print versions, devices, data source and problems"
     )
@@ -286,6 +320,8 @@ def parse_args(argv=None):
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "test" and args.browser and (args.backend or args.notebooks):
+        test.error("--browser runs on its own: drop --backend and --notebooks")
     if args.command == "test" and args.backend is not None:
         try:
             check_backend(args.backend)
@@ -302,6 +338,8 @@ def main(argv=None):
     args, extra = parse_args(argv)
     ensure_environment()
     sys.path.insert(0, str(ROOT))
+    if args.command == "test" and args.browser:
+        return command_browser(extra)
     if args.command == "test":
         return command_test(extra, backend=args.backend, notebooks=args.notebooks)
     if args.command == "doctor":

@@ -14,6 +14,8 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
+
 from utils.checks import solution_regions
 from utils.config import REPO_NAME, REPO_URL
 
@@ -21,6 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "notebooks"
 BADGE = re.compile(r"^\[!\[Open In Colab\]\(.*$", re.MULTILINE)
+# The kernel every notebook names, as JupyterLab writes it when a notebook's kernel starts
+# (ipykernel's own kernelspec). Colab's "Python 3" made JupyterLab rewrite it, and mark the
+# notebook changed, on every open. tests/test_serialiser.py compares it with ipykernel's.
+KERNELSPEC = {
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+    "name": "python3",
+}
 
 SETUP_TEMPLATE = """\
 # Setup: the same cell works on Colab (it fetches the workshop once) and locally.
@@ -72,8 +82,9 @@ def _set_source(cell, text):
 
 
 def stamp(notebook, folder, filename):
-    """Put the badge in the first Markdown cell and the template into the setup cell."""
+    """Return a copy with the Colab badge, the setup cell's template and ``KERNELSPEC``."""
     notebook = copy.deepcopy(notebook)
+    notebook["metadata"]["kernelspec"] = dict(KERNELSPEC)
     cells = notebook["cells"]
     first = next((c for c in cells if c["cell_type"] == "markdown"), None)
     if first is None or not BADGE.search(_source(first)):
@@ -121,8 +132,11 @@ def exercise_from_solution(solution, filename):
 
 
 def dumps(notebook):
-    """Serialise a notebook the way Jupyter does (indent 1, trailing newline)."""
-    return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    """Serialise a notebook byte for byte as Jupyter saves it: nbformat's writer (sources
+    and text outputs as lists of lines, keys sorted, indent 1) and a trailing newline, so
+    that saving an unchanged notebook in JupyterLab leaves its file as it was."""
+    text = nbformat.writes(nbformat.from_dict(notebook), version=nbformat.NO_CONVERT)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def expected_files():
