@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from utils.checks import solution_regions
+from utils.checks import solution_regions, todo_message
 from utils.config import REPO_NAME, REPO_URL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,8 +109,7 @@ def todo_lines(region):
     task = region["task"] or "write this part"
     return [
         f"{indent}# TODO ({question}): {task}",
-        f'{indent}raise NotImplementedError("{question} is not done yet: replace this line '
-        'with your code (see the TODO above).")',
+        f"{indent}raise NotImplementedError({todo_message(question)!r})",
     ]
 
 

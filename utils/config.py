@@ -189,6 +189,9 @@ def setup(seed=42):
     from utils import colab  # here: utils.colab imports this module
 
     colab.prepare()
+    from utils.checks import show_todos_in_one_line
+
+    show_todos_in_one_line()  # a TODO left stops "Run All" with one line
     # TensorFlow's C++ start-up lines are noise for learners.
     with quiet_native_stderr():
         import keras

@@ -88,6 +88,51 @@ class NotAttempted(NotImplementedError):
         return [f"{TODO_MARK} {self}"]
 
 
+# What a generated TODO raises (tools/make_exercises.py writes it): "q1 not attempted yet: ..."
+TODO_MESSAGE = re.compile(r"^q\d+ not attempted yet\b")
+
+
+def todo_message(question):
+    """Return the message of the ``NotImplementedError`` that a TODO for ``question`` raises."""
+    return (
+        f"{question} not attempted yet: replace this line with your code "
+        "(see the TODO above), then run the cell again."
+    )
+
+
+def show_todos_in_one_line(shell=None):
+    """Make IPython show a TODO's ``NotImplementedError`` as one line, not a traceback.
+
+    A learner who runs all cells meets the first TODO: the cell stops "Run All" there, as
+    any error does, but shows only ``⏸ q1 not attempted yet: ...``. Any other exception
+    (a ``NotImplementedError`` of the learner's own included) keeps its full traceback.
+
+    Args:
+        shell: the IPython shell; by default the running one. Outside IPython (a plain
+            Python script) nothing changes.
+    Returns:
+        bool, whether a handler was registered.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return False
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        if TODO_MESSAGE.match(str(value)):
+            line = f"{TODO_MARK} {value}"
+            # IPython shows an exception through its _render_traceback_ when it has one.
+            value._render_traceback_ = lambda: [line]
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+
+    shell.set_custom_exc((NotImplementedError,), handler)
+    return True
+
+
 QUESTIONS = {}  # notebook number -> its Questions in order, for summary()
 
 
