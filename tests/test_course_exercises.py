@@ -81,7 +81,7 @@ def test_every_cited_paper_is_in_references():
     """Each "Author et al. 2014" or "Author & Other (2006)" in a notebook has an entry."""
     references = (ROOT / "REFERENCES.md").read_text(encoding="utf-8")
     cited = re.compile(
-        r"\b([A-Z][a-z]+)(?: et al\.| (?:&|and) [A-Z][a-z]+)?,? \(?((?:19|20)\d\d)\b"
+        r"\b([A-Z][a-z]+)(?:\s+et\s+al\.|\s+(?:&|and)\s+[A-Z][a-z]+)?,?\s+\(?((?:19|20)\d\d)\b"
     )
     for path in SOLUTIONS:
         for cell in _cells(path):
