@@ -389,6 +389,49 @@ DEEP_SVDD = [98.0, 99.7, 91.7, 91.9, 94.9, 88.5, 98.3, 94.6, 93.9, 96.5]
 ONE_CLASS_EPOCHS = 30
 
 
+def one_class_autoencoder():
+    """The per-digit dense autoencoder 784-256-64-16-64-256-784 (ReLU, sigmoid output)."""
+    import keras
+
+    inputs = keras.Input(shape=(784,))
+    x = keras.layers.Dense(256, activation="relu")(inputs)
+    x = keras.layers.Dense(64, activation="relu")(x)
+    x = keras.layers.Dense(16, name="code")(x)
+    x = keras.layers.Dense(64, activation="relu")(x)
+    x = keras.layers.Dense(256, activation="relu")(x)
+    model = keras.Model(inputs, keras.layers.Dense(784, activation="sigmoid")(x))
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def one_class_views(x_train, x_test, normal):
+    """The two views of the images that the ensemble scores, each as (normal train, test).
+
+    ``pixels``: the images as they are, in [0, 1]. ``gcn``: Ruff et al.'s preprocessing,
+    global contrast normalisation, then min-max scaling with the normal class's training
+    extremes (test images may fall slightly outside [0, 1]).
+    """
+    g_train, g_test = global_contrast_normalize(x_train), global_contrast_normalize(x_test)
+    low, high = g_train[normal].min(), g_train[normal].max()
+    return {
+        "pixels": (x_train[normal], x_test),
+        "gcn": ((g_train[normal] - low) / (high - low), (g_test - low) / (high - low)),
+    }
+
+
+def standardised_error(model, train, test):
+    """Per-image MSE of ``test``, standardised with the mean and s.d. of the training errors.
+
+    Only the normal class's training images set the scale, so the two views' scores can be
+    added without looking at the test set.
+    """
+    def error(x):
+        return np.mean((x - model.predict(x, batch_size=1000, verbose=0)) ** 2, axis=1)
+
+    reference = error(train)
+    return (error(test) - reference.mean()) / reference.std()
+
+
 def run_one_class(run, data):
     import keras
 
@@ -396,45 +439,44 @@ def run_one_class(run, data):
 
     epochs = pick(run.smoke, ONE_CLASS_EPOCHS, 1)
     x_train, y_train, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
-    x_train, x_test = global_contrast_normalize(x_train), global_contrast_normalize(x_test)
     margins = []
     for digit in range(10):
         stage = f"digit_{digit}"
         if not run.done(stage):
-            keras.utils.set_random_seed(digit)
-            inputs = keras.Input(shape=(784,))
-            x = keras.layers.Dense(256, activation="relu")(inputs)
-            x = keras.layers.Dense(64, activation="relu")(x)
-            x = keras.layers.Dense(16, name="code")(x)
-            x = keras.layers.Dense(64, activation="relu")(x)
-            x = keras.layers.Dense(256, activation="relu")(x)
-            model = keras.Model(inputs, keras.layers.Dense(784, activation="sigmoid")(x))
-            model.compile(optimizer="adam", loss="mse")
-            # Ruff et al.'s preprocessing: after GCN, min-max scaling with the normal class's
-            # training extremes (test images may fall slightly outside [0, 1]).
-            low, high = x_train[y_train == digit].min(), x_train[y_train == digit].max()
-            normal = (x_train[y_train == digit] - low) / (high - low)
-            test = (x_test - low) / (high - low)
-            run.fit(model, normal, normal, stage=f"train_{digit}", epochs=epochs, batch_size=64, shuffle=True)
-            scores = np.mean((test - model.predict(test, batch_size=1000, verbose=0)) ** 2, axis=1)
+            views = one_class_views(x_train, x_test, y_train == digit)
+            scores, single = 0.0, {}
+            for name, (train, test) in views.items():
+                keras.utils.set_random_seed(digit)
+                model = one_class_autoencoder()
+                run.fit(model, train, train, stage=f"train_{name}_{digit}", epochs=epochs,
+                        batch_size=64, shuffle=True)
+                view_score = standardised_error(model, train, test)
+                single[name] = 100 * anomaly.auroc(view_score, y_test != digit)
+                scores = scores + view_score
             auroc = 100 * anomaly.auroc(scores, y_test != digit)
-            run.finish(stage, {"auroc": auroc})
-            print(f"  digit {digit}: AUROC {auroc:.1f} % (Deep SVDD {DEEP_SVDD[digit]})", flush=True)
+            run.finish(stage, {"auroc": auroc, **{f"auroc_{k}": v for k, v in single.items()}})
+            print(
+                f"  digit {digit}: AUROC {auroc:.1f} % (pixels alone {single['pixels']:.1f}, "
+                f"GCN alone {single['gcn']:.1f}; Deep SVDD {DEEP_SVDD[digit]})",
+                flush=True,
+            )
         margins.append(run.result(stage)["auroc"] - DEEP_SVDD[digit])
-    aurocs = [run.result(f"digit_{digit}")["auroc"] for digit in range(10)]
-    worst = int(np.argmin(margins))
+    results = [run.result(f"digit_{digit}") for digit in range(10)]
+    aurocs = [r["auroc"] for r in results]
     return {
-        # The experiment is beaten when every digit is: its value is the worst margin's digit's AUROC
-        # measured against that digit's published figure, reported through "min_margin".
+        # Beaten when every digit is: the value is the smallest margin over Deep SVDD.
         "value": min(margins),
         "aurocs": aurocs,
+        "aurocs_pixels_alone": [r.get("auroc_pixels") for r in results],
+        "aurocs_gcn_alone": [r.get("auroc_gcn") for r in results],
         "mean_auroc": float(np.mean(aurocs)),
-        "worst_digit": worst,
+        "worst_digit": int(np.argmin(margins)),
         "setup": (
-            f"images preprocessed as Ruff et al.'s (global contrast normalisation with the L1 norm, "
-            f"then min-max scaling with the digit's training extremes); per digit a dense AE "
-            f"784-256-64-16-64-256-784 (ReLU, sigmoid output), MSE, Adam, batch 64, {epochs} epochs "
-            f"on that digit's training images; score: MSE per test image"
+            f"per digit two dense AEs 784-256-64-16-64-256-784 (ReLU, sigmoid output), one on "
+            f"the pixels, one on Ruff et al.'s preprocessing (global contrast normalisation "
+            f"with the L1 norm, then min-max scaling with the digit's training extremes); MSE, "
+            f"Adam, batch 64, {epochs} epochs each on that digit's training images; score: the "
+            f"sum of the two test MSEs, each standardised with its training errors' mean and s.d."
         ),
     }
 
@@ -446,7 +488,7 @@ ONE_CLASS = Experiment(
     better="higher",
     published=0.0,
     source="Ruff et al. 2018 (Deep SVDD, ICML), Table 1: 98.0 99.7 91.7 91.9 94.9 88.5 98.3 94.6 93.9 96.5",
-    epochs=lambda smoke: 10 * pick(smoke, ONE_CLASS_EPOCHS, 1),
+    epochs=lambda smoke: 20 * pick(smoke, ONE_CLASS_EPOCHS, 1),
     run=run_one_class,
 )
 
