@@ -7,12 +7,14 @@
     python3 workshop.py test --backend jax     # unit tests on JAX (installs .venv-jax once)
     python3 workshop.py test --backend torch --notebooks   # PyTorch, notebooks too
     python3 workshop.py test --browser # notebook 00 in JupyterLab in Chromium (.venv-browser)
+    python3 workshop.py test --stack colab     # the same tests on Colab's versions (.venv-colab)
     python3 workshop.py doctor         # versions, devices, MNIST source, problems found
     python3 workshop.py sync           # regenerate notebooks/ (exercises) from solutions/
     python3 workshop.py reproduce 02 --mnist-path mnist.npz   # a long run behind a published figure
 
 Set WORKSHOP_NO_VENV=1 to use the current Python (Colab, conda) instead of `.venv`; then
 `--backend` only sets KERAS_BACKEND, and that backend must already be installed.
+`--stack colab` always builds and uses its own `.venv-colab`, from the current Python.
 """
 
 import argparse
@@ -36,6 +38,19 @@ LAYER_PTH = "_workshop_base.pth"
 # The browser test: JupyterLab (in .venv) driven in Chromium by Playwright (.venv-browser).
 BROWSER_LAYER = "browser"
 BROWSER_TESTS = "tests/browser"
+# The package versions the tests run on: "pinned" is requirements.txt (.venv); "colab" is
+# Colab's versions of what Colab has (constraints-colab.txt) plus, at requirements.txt's
+# pins, what Colab lacks, in a full environment .venv-colab (not a layer over .venv: the
+# versions differ). Colab's stack runs on the TensorFlow backend only.
+STACKS = ("pinned", "colab")
+DEFAULT_STACK = "pinned"
+COLAB_STACK = "colab"
+COLAB_CONSTRAINTS = ROOT / "constraints-colab.txt"
+# Left out of Colab's stack: the local Jupyter (Colab brings its own notebook server, and
+# constraints-colab.txt pins its version for whatever pulls it in).
+COLAB_LEAVES_OUT = frozenset({"jupyter"})
+# Set for pytest to the stack it runs on (tests/test_stack_versions.py reads it).
+STACK_ENV = "WORKSHOP_STACK"
 
 
 def venv_python(venv=VENV):
@@ -54,6 +69,16 @@ def check_backend(name):
             f"Expected --backend to be one of {', '.join(BACKENDS)}. Received: {name!r}"
         )
     return name
+
+
+def stamp_matches(venv, wanted):
+    """Whether ``venv`` has a Python and its stamp (a hash of what built it) is ``wanted``."""
+    stamp = venv / ".requirements.sha256"
+    return (
+        venv_python(venv).exists()
+        and stamp.exists()
+        and stamp.read_text().strip() == wanted
+    )
 
 
 def backend_venv(backend):
@@ -95,7 +120,7 @@ def ensure_layer(name):
         REQUIREMENTS.read_bytes() + requirements.read_bytes() + base.encode()
     ).hexdigest()
     python = venv_python(venv)
-    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+    if stamp_matches(venv, wanted):
         return str(python)
     start = time.perf_counter()
     print(
@@ -138,11 +163,7 @@ def ensure_environment():
             f"Expected Python 3.10 or newer. Received: Python {sys.version.split()[0]}"
         )
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not (
-        venv_python().exists()
-        and STAMP.exists()
-        and STAMP.read_text().strip() == wanted
-    ):
+    if not stamp_matches(VENV, wanted):
         start = time.perf_counter()
         print(
             f"Setting up {VENV} from requirements.txt (a few minutes, once) ...",
@@ -161,6 +182,72 @@ def ensure_environment():
         print(f"Environment ready in {time.perf_counter() - start:.0f} s.", flush=True)
     python = str(venv_python())
     os.execv(python, [python, str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+def package_key(name):
+    """A package's name as pip compares it: ``Scikit_Learn`` and ``scikit-learn`` match."""
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def colab_stack_requirements(requirements=None, constraints=None):
+    """Return the requirement lines of Colab's stack, in requirements.txt's order.
+
+    Each package of requirements.txt at Colab's version when constraints-colab.txt has
+    it, else at requirements.txt's pin (what Colab lacks, which ``utils.colab`` installs
+    on Colab, and the test tools); the local Jupyter (``COLAB_LEAVES_OUT``) is left out.
+    Reads the files with ``utils.colab.requirements``, so it needs numpy (it runs inside
+    .venv, or in the Python that WORKSHOP_NO_VENV=1 names).
+    """
+    from utils.colab import requirements as read
+
+    colab = {
+        package_key(name): line for name, line in read(constraints or COLAB_CONSTRAINTS)
+    }
+    return [
+        colab.get(package_key(name), line)
+        for name, line in read(requirements or REQUIREMENTS)
+        if package_key(name) not in COLAB_LEAVES_OUT
+    ]
+
+
+def stack_venv(stack):
+    return ROOT / f".venv-{stack}"
+
+
+def ensure_colab_stack():
+    """Return the Python of .venv-colab, Colab's stack, building it once.
+
+    A full virtual environment made by this Python (3.11 or newer: SciPy 1.16 needs it)
+    with ``colab_stack_requirements()`` installed under ``pip -c constraints-colab.txt``,
+    so whatever they pull in that Colab has comes at Colab's version too. Stamped with
+    a hash of requirements.txt and constraints-colab.txt; a change to either rebuilds it
+    from empty. WORKSHOP_NO_VENV=1 does not apply: the stack is its own environment.
+    """
+    if sys.version_info < (3, 11):
+        sys.exit(
+            "Expected Python 3.11 or newer to build Colab's stack. "
+            f"Received: Python {sys.version.split()[0]}"
+        )
+    venv = stack_venv(COLAB_STACK)
+    lines = colab_stack_requirements()
+    wanted = hashlib.sha256(
+        REQUIREMENTS.read_bytes() + COLAB_CONSTRAINTS.read_bytes()
+    ).hexdigest()
+    python = venv_python(venv)
+    if stamp_matches(venv, wanted):
+        return str(python)
+    start = time.perf_counter()
+    print(
+        f"Setting up {venv} from {COLAB_CONSTRAINTS.name} and requirements.txt "
+        "(a few minutes, once) ...",
+        flush=True,
+    )
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run(pip + ["-c", str(COLAB_CONSTRAINTS), *lines], check=True)
+    (venv / ".requirements.sha256").write_text(wanted + "\n")
+    print(f"{venv.name} ready in {time.perf_counter() - start:.0f} s.", flush=True)
+    return str(python)
 
 
 def pytest_command(python, backend, notebooks, extra):
@@ -184,14 +271,29 @@ def exit_code(returncode):
     return returncode
 
 
-def command_test(extra, backend=None, notebooks=False):
+def command_test(extra, backend=None, notebooks=False, stack=DEFAULT_STACK):
     """Run pytest (configured in pyproject.toml) in fast mode; no tests collected fails.
 
     ``backend``: None (TensorFlow in .venv; with WORKSHOP_NO_VENV=1, whatever
     KERAS_BACKEND says), or one of BACKENDS: sets KERAS_BACKEND and, for JAX and PyTorch,
-    tests in that backend's layered environment.
+    tests in that backend's layered environment. ``stack``: "pinned" (the above) or
+    "colab": TensorFlow in .venv-colab, unit tests and notebooks (``ensure_colab_stack``).
     """
     env = {**os.environ, "WORKSHOP_FAST": "1"}
+    if stack == COLAB_STACK:
+        python = ensure_colab_stack()
+        env.update(KERAS_BACKEND=DEFAULT_BACKEND, **{STACK_ENV: COLAB_STACK})
+        print(
+            f"Testing Colab's stack ({Path(python).parents[1].name}, "
+            f"{COLAB_CONSTRAINTS.name}) on the {DEFAULT_BACKEND} backend: "
+            "unit tests and notebooks",
+            flush=True,
+        )
+        command = pytest_command(python, DEFAULT_BACKEND, True, extra)
+        result = subprocess.run(command, check=False, cwd=ROOT, env=env)
+        return exit_code(result.returncode)
+    if not no_venv():
+        env[STACK_ENV] = DEFAULT_STACK
     if backend is None and not no_venv():
         backend = DEFAULT_BACKEND
     python = sys.executable
@@ -285,6 +387,14 @@ def parse_args(argv=None):
         f"({DEFAULT_BACKEND} always runs them)",
     )
     test.add_argument(
+        "--stack",
+        choices=STACKS,
+        default=DEFAULT_STACK,
+        help="package versions: pinned (requirements.txt, default) or colab (Colab's "
+        "versions, constraints-colab.txt; installs .venv-colab once; TensorFlow, unit "
+        "tests and notebooks)",
+    )
+    test.add_argument(
         "--browser",
         action="store_true",
         help="only the browser test: notebook 00 in JupyterLab in headless Chromium "
@@ -327,6 +437,14 @@ def parse_args(argv=None):
             check_backend(args.backend)
         except ValueError as error:
             test.error(str(error))
+    if args.command == "test" and args.stack == COLAB_STACK:
+        if args.browser:
+            test.error("--browser runs on the pinned stack only: drop --stack colab")
+        if args.backend not in (None, DEFAULT_BACKEND):
+            test.error(
+                f"Expected --backend {DEFAULT_BACKEND} (or none) with --stack colab: "
+                f"Colab's stack is tested on TensorFlow only. Received: {args.backend!r}"
+            )
     if args.command == "run" and args.store and not args.full:
         run.error(
             "--store writes stored outputs, which must come from a full-mode run: add --full"
@@ -341,7 +459,9 @@ def main(argv=None):
     if args.command == "test" and args.browser:
         return command_browser(extra)
     if args.command == "test":
-        return command_test(extra, backend=args.backend, notebooks=args.notebooks)
+        return command_test(
+            extra, backend=args.backend, notebooks=args.notebooks, stack=args.stack
+        )
     if args.command == "doctor":
         return command_doctor()
     if args.command == "sync":

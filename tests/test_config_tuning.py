@@ -154,6 +154,24 @@ def test_panel_opens_at_the_last_run_and_shows_one_table_per_click(monkeypatch, 
     assert "{" not in capsys.readouterr().out  # no raw results dict printed
 
 
+def test_panel_button_runs_the_experiment_at_the_widgets_values(monkeypatch):
+    """The Run button, as a learner clicks it (ipywidgets 7 on Colab, 8 pinned)."""
+    ipywidgets = pytest.importorskip("ipywidgets")
+    handles = fake_notebook(monkeypatch, ["cell 1"])
+    table = tuning.ComparisonTable(lambda code_size=20, rate=0.01: {"loss": code_size * rate})
+    opened = table.panel(code_size=(1, 40), rate=[0.1, 0.01])
+    panel = opened.widget
+    assert isinstance(panel, ipywidgets.interactive)
+    assert len(table.frame) == 0  # opening the panel runs nothing
+    widgets = {w.description: w for w in panel.kwargs_widgets}
+    widgets["code_size"].value = 8
+    widgets["rate"].value = 0.1
+    panel.manual_button.click()
+    assert table.frame[["code_size", "rate", "loss"]].values.tolist() == [[8, 0.1, 0.8]]
+    assert len(handles) == 1
+    print(f"ipywidgets {ipywidgets.__version__}: the button ran one experiment")
+
+
 def test_comparison_table_leaves_missing_results_blank(capsys):
     table = tuning.ComparisonTable(lambda mode="a": {mode: 1.0 if mode == "a" else 0.0})
     table.run()
