@@ -183,7 +183,7 @@ def test_tools_are_left_out_and_the_backend_file_is_read(monkeypatch):
 
     monkeypatch.setattr(importlib.metadata, "version", nothing_installed)
     names = {line.split("==")[0] for line in colab.missing_requirements("jax")}
-    assert {"keras", "tensorflow", "jax"} <= names
+    assert {"keras", "tensorflow", "jax", "keras-tuner"} <= names
     assert not names & colab.NOT_FOR_COLAB and "torch" not in names
 
 
@@ -203,3 +203,16 @@ def test_a_bad_requirements_line_is_a_clear_error(tmp_path):
     """)
     (tmp_path / "r.txt").write_text(text)
     assert colab.requirements(tmp_path / "r.txt") == [("keras", "keras==3.15.1")]
+
+
+def test_keras_tuner_is_installed_on_a_colab_that_lacks_only_it(monkeypatch):
+    real_version = importlib.metadata.version
+
+    def without_keras_tuner(name):
+        if name in ("keras-tuner", "kt-legacy"):
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", without_keras_tuner)
+    lacking = colab.missing_requirements()
+    assert "keras-tuner==1.4.8" in lacking and "kt-legacy==1.0.5" in lacking
