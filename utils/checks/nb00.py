@@ -618,7 +618,7 @@ def _check_hidden_code(hidden_code, model):
         f"expected the encoder's kernel (5, 3) and bias (3,), found {W.shape} and "
         f"{b.shape}",
     )
-    codes = to_numpy(keras.Model(model.inputs, encoder.output)(patterns), "float64")
+    codes = to_numpy(keras.Model(model.input, encoder.output)(patterns), "float64")
     mine = _code_of(hidden_code, W, b, patterns, (4, 3))
     expect(
         np.allclose(mine, codes, atol=1e-5),
