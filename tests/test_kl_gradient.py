@@ -66,7 +66,7 @@ def test_weight_gradient_matches_the_backends_autodiff_of_klsparsity():
     x32, b32 = x.astype("float32"), b.astype("float32")
 
     def kl_of_kernel(kernel):
-        activations = keras.ops.sigmoid(keras.ops.matmul(x32, kernel) + b32)
+        activations = keras.ops.sigmoid(keras.ops.add(keras.ops.matmul(x32, kernel), b32))
         return KLSparsity(rho, beta)(activations)
 
     value, (autodiff,) = value_and_gradients(kl_of_kernel, W.astype("float32"))
