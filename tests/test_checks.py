@@ -415,7 +415,7 @@ def test_challenge_thresholds_are_looser_in_fast_mode():
     assert nb00.CHALLENGE_MSE["fast"] > nb00.CHALLENGE_MSE["full"] > 0
 
 
-# ---- q10: the hidden code from W and b; q11: predict the saturation run ----------------
+# ---- q10: the hidden code from W and b; q11: predict the saturation run ------------
 
 
 def sigmoid(z):
@@ -431,7 +431,10 @@ HIDDEN_CODE_WRONG = [
     (lambda W, b, x: np.tanh(x @ W + b), "tanh is not the encoder's activation"),
     (lambda W, b, x: sigmoid(W @ x + b), "raised ValueError"),
     (lambda W, b, x: sigmoid(x @ W + b).T, "expected a code of shape (4, 3)"),
-    (lambda W, b, x: sigmoid(np.atleast_2d(x) @ W + b), "expected a code of shape (3,)"),
+    (
+        lambda W, b, x: sigmoid(np.atleast_2d(x) @ W + b),
+        "expected a code of shape (3,)",
+    ),
     ("hidden_code", "expected the function hidden_code"),
 ]
 
@@ -445,7 +448,8 @@ def test_hidden_code_wrong_answers_get_a_message_and_a_hint(answer, message, cap
 
 
 def test_hidden_code_wants_the_five_bit_model(capsys):
-    printed = verdict_of(nb00.q10, (lambda W, b, x: sigmoid(x @ W + b), "model"), capsys)
+    answer = (lambda W, b, x: sigmoid(x @ W + b), "model")
+    printed = verdict_of(nb00.q10, answer, capsys)
     assert "expected the trained five_bit_model" in printed
 
 
@@ -484,7 +488,7 @@ def test_saturation_wrong_predictions_get_a_message_and_a_hint(answer, message, 
 
 def test_saturation_prediction_follows_the_run(capsys):
     assert verdict_of(nb00.q11, (" C ", SATURATED), capsys).startswith("✅ q11 passed")
-    assert verdict_of(nb00.q11, ("a", {"huge": 0.05, "default": 0.2}), capsys).startswith(
-        "✅ q11 passed"
-    )
-    assert [nb00.saturation_outcome(h, 1.0) for h in (0.3, 0.5, 1.9, 2.1)] == list("abbc")
+    lower = {"huge": 0.05, "default": 0.2}
+    assert verdict_of(nb00.q11, ("a", lower), capsys).startswith("✅ q11 passed")
+    outcomes = [nb00.saturation_outcome(h, 1.0) for h in (0.3, 0.5, 1.9, 2.1)]
+    assert outcomes == list("abbc")

@@ -246,7 +246,7 @@ def weight_gradient(
     fixed_m=None,
     fixed_rho=None,
 ):
-    """A learner's kl_weight_gradient, right by default, with one typical bug when asked."""
+    """A learner's kl_weight_gradient: right by default, or with one typical bug."""
 
     def gradient(x, W, b, rho, weight):
         rho = fixed_rho or rho

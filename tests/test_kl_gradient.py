@@ -66,7 +66,8 @@ def test_weight_gradient_matches_the_backends_autodiff_of_klsparsity():
     x32, b32 = x.astype("float32"), b.astype("float32")
 
     def kl_of_kernel(kernel):
-        activations = keras.ops.sigmoid(keras.ops.add(keras.ops.matmul(x32, kernel), b32))
+        z = keras.ops.add(keras.ops.matmul(x32, kernel), b32)
+        activations = keras.ops.sigmoid(z)
         return KLSparsity(rho, beta)(activations)
 
     value, (autodiff,) = value_and_gradients(kl_of_kernel, W.astype("float32"))
@@ -96,7 +97,8 @@ def test_sign_rule_a_unit_above_the_target_gets_its_weights_lowered():
 def test_beta_scales_and_the_mean_over_the_batch_divides():
     x, W, b = small_layer(seed=3)
     once = kl_sparsity_weight_gradient(x, W, b, 0.05, 1.0)
-    np.testing.assert_allclose(kl_sparsity_weight_gradient(x, W, b, 0.05, 4.0), 4 * once)
+    four = kl_sparsity_weight_gradient(x, W, b, 0.05, 4.0)
+    np.testing.assert_allclose(four, 4 * once)
     twice = kl_sparsity_weight_gradient(np.vstack([x, x]), W, b, 0.05, 1.0)
     np.testing.assert_allclose(twice, once)  # the same examples twice: the same means
     assert not np.any(kl_sparsity_weight_gradient(x, W, b, 0.05, 0.0))

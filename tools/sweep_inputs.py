@@ -1875,7 +1875,11 @@ def specs_regularizers():
     spec.add("x", arr() + arr("wrong-width"))
     spec.add("W", arr("nan", "inf", "empty", "wrong-rank", "string", "None"))
     spec.add(
-        "W", [const("wrong-rows", np.ones((5, 3))), const("wrong-columns", np.ones((4, 2)))]
+        "W",
+        [
+            const("wrong-rows", np.ones((5, 3))),
+            const("wrong-columns", np.ones((4, 2))),
+        ],
     )
     spec.add("b", arr("nan", "inf", "wrong-width", "string", "None"))
     spec.add("b", [const("saturating", np.full(3, 60.0))])

@@ -132,8 +132,8 @@ def kl_sparsity_derivative(rho, rho_hat):
 
     Args:
         rho: float in (0, 1), the target mean activity.
-        rho_hat: float or array of any shape, float in (0, 1), the mean activities of the
-            units (one per unit).
+        rho_hat: float or array of any shape, float in (0, 1), the mean activities
+            of the units (one per unit).
 
     Returns:
         float64 NumPy array of the shape of ``rho_hat`` (a 0-d array for a number).
@@ -156,8 +156,8 @@ def kl_sparsity_weight_gradient(x, W, b, rho, beta):
         dP / dW_pj = beta * d_j * (1/m) sum_i h_ij (1 - h_ij) x_ip,
         d_j = -rho / rho_hat_j + (1 - rho) / (1 - rho_hat_j),
 
-    where h (1 - h) is the sigmoid's derivative (Ng, "Sparse autoencoder", CS294A lecture
-    notes, 2011, section 2.3). A unit more active than rho (d_j > 0) has the step
+    where h (1 - h) is the sigmoid's derivative (Ng, "Sparse autoencoder", CS294A
+    lecture notes, 2011, section 2.3). A unit more active than rho (d_j > 0) has the step
     -learning_rate * gradient lower every weight from a positive input, and raise none
     from a non-negative one: with pixels as inputs its incoming weights decrease.
 
@@ -172,10 +172,10 @@ def kl_sparsity_weight_gradient(x, W, b, rho, beta):
         float64 NumPy array of shape (n, k), the shape of ``W``.
 
     Raises:
-        ValueError: for arrays that are not numbers, hold NaN or infinity, or whose shapes
-            do not fit (x (m, n), W (n, k), b (k,)); for rho or beta out of range; when a
-            unit's mean activity over the batch is exactly 0 or 1 in float64 (saturated:
-            the derivative is infinite).
+        ValueError: for arrays that are not numbers, hold NaN or infinity, or whose
+            shapes do not fit (x (m, n), W (n, k), b (k,)); for rho or beta out of
+            range; when a unit's mean activity over the batch is exactly 0 or 1 in
+            float64 (saturated: the derivative is infinite).
     """
     rho = check_number(rho, "rho", 0.0, 1.0, low_open=True, high_open=True)
     beta = check_number(beta, "beta", low=0.0)

@@ -587,7 +587,7 @@ def _check_challenge(model, images):
     )
 
 
-# ---- q9 and q10: the KL sparsity gradient by hand ---------------------------------------
+# ---- q9 and q10: the KL sparsity gradient by hand -----------------------------------
 
 
 def _array_answer(value, shape, what):
@@ -609,7 +609,9 @@ def _check_kl_derivative(kl_derivative):
     expect_callable(kl_derivative, "the function kl_derivative")
     rho = 0.05
     rho_hat = np.array([0.01, 0.03, 0.05, 0.1, 0.3, 0.6])
-    got = _array_answer(kl_derivative(rho, rho_hat), rho_hat.shape, "one derivative per unit")
+    got = _array_answer(
+        kl_derivative(rho, rho_hat), rho_hat.shape, "one derivative per unit"
+    )
     expected = kl_sparsity_derivative(rho, rho_hat)
     wrong = [
         (
@@ -845,10 +847,11 @@ q9 = Question(
     "q9",
     _check_kl_derivative,
     [
-        "write KL(rho || rho_hat) as four terms: rho log rho, -rho log rho_hat, and the "
-        "same two with 1 - rho and 1 - rho_hat. Which of them depend on rho_hat?",
+        "write KL(rho || rho_hat) as four terms: rho log rho, -rho log rho_hat, and "
+        "the same two with 1 - rho and 1 - rho_hat. Which of them depend on rho_hat?",
         "the derivative of log(u) is 1/u; for log(1 - rho_hat) the chain rule adds a "
-        "factor -1. The result works on arrays element by element (NumPy or keras.ops).",
+        "factor -1. The result works on arrays element by element (NumPy or "
+        "keras.ops).",
     ],
 )
 q10 = Question(
@@ -857,7 +860,8 @@ q10 = Question(
     _check_kl_weight_gradient,
     [
         "follow the chain: the penalty depends on W through rho_hat_j, which is the "
-        "mean over the batch of h_ij, which is the sigmoid of z_ij, which is x_i W + b.",
+        "mean over the batch of h_ij, which is the sigmoid of z_ij, which is "
+        "x_i W + b.",
         "compute h, then rho_hat (mean over axis 0) and your kl_derivative of it, one "
         "number per unit; multiply it by the sigmoid's derivative h (1 - h) of each "
         "example, weight each example's input by that (a matrix product with x "
