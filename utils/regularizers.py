@@ -157,9 +157,10 @@ def kl_sparsity_weight_gradient(x, W, b, rho, beta):
         d_j = -rho / rho_hat_j + (1 - rho) / (1 - rho_hat_j),
 
     where h (1 - h) is the sigmoid's derivative (Ng, "Sparse autoencoder", CS294A
-    lecture notes, 2011, section 2.3). A unit more active than rho (d_j > 0) has the step
-    -learning_rate * gradient lower every weight from a positive input, and raise none
-    from a non-negative one: with pixels as inputs its incoming weights decrease.
+    lecture notes, 2011, section 2.3). For a unit more active than rho (d_j > 0), the
+    step -learning_rate * gradient lowers every weight from a positive input and leaves
+    those from inputs that are 0: with pixels as inputs, its incoming weights decrease.
+    A unit less active than rho gets them raised.
 
     Args:
         x: array (m, n), finite numbers, the batch of inputs (m >= 1 examples).
