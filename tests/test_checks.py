@@ -216,8 +216,9 @@ def verdict_of(question, answers, capsys):
 
 
 def test_every_question_of_notebook_00_has_wrong_answers_tested():
-    tested = {question.name for question, _, _ in WRONG_ANSWERS} | {"q9"}  # q9 below
-    assert tested == {f"q{n}" for n in range(1, 10)}
+    below = {"q9", "q10", "q11"}  # tested below, with the arguments they take
+    tested = {question.name for question, _, _ in WRONG_ANSWERS} | below
+    assert tested == {f"q{n}" for n in range(1, 12)}
     defined = {name for name in dir(nb00) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -239,7 +240,7 @@ def test_knee_outcome_covers_every_ratio():
 
 
 def test_hints_do_not_give_the_solution_lines():
-    for question in (getattr(nb00, f"q{n}") for n in range(1, 10)):
+    for question in (getattr(nb00, f"q{n}") for n in range(1, 12)):
         assert len(question.hints) == 2, question.name
         code = checks.solution_code("00", question.name)
         for line in code.splitlines():
@@ -412,3 +413,82 @@ def test_challenge_passes_a_model_that_decodes_the_bowl_exactly(capsys):
 
 def test_challenge_thresholds_are_looser_in_fast_mode():
     assert nb00.CHALLENGE_MSE["fast"] > nb00.CHALLENGE_MSE["full"] > 0
+
+
+# ---- q10: the hidden code from W and b; q11: predict the saturation run ------------
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+FIVE_BIT_MODEL = tied_autoencoder(5, 3)  # untrained: its encoder still has W and b
+
+HIDDEN_CODE_WRONG = [
+    (lambda W, b, x: x @ W + b, "apply the sigmoid"),
+    (lambda W, b, x: sigmoid(x @ W), "you left out the bias b"),
+    (lambda W, b, x: sigmoid(-(x @ W + b)), "the sign is flipped"),
+    (lambda W, b, x: np.tanh(x @ W + b), "tanh is not the encoder's activation"),
+    (lambda W, b, x: sigmoid(W @ x + b), "raised ValueError"),
+    (lambda W, b, x: sigmoid(x @ W + b).T, "expected a code of shape (4, 3)"),
+    (
+        lambda W, b, x: sigmoid(np.atleast_2d(x) @ W + b),
+        "expected a code of shape (3,)",
+    ),
+    ("hidden_code", "expected the function hidden_code"),
+]
+
+
+@pytest.mark.parametrize("answer, message", HIDDEN_CODE_WRONG)
+def test_hidden_code_wrong_answers_get_a_message_and_a_hint(answer, message, capsys):
+    printed = verdict_of(nb00.q10, (answer, FIVE_BIT_MODEL), capsys)
+    assert printed.startswith("❌ q10 not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {nb00.q10.hint_text}" in printed
+
+
+def test_hidden_code_wants_the_five_bit_model(capsys):
+    answer = (lambda W, b, x: sigmoid(x @ W + b), "model")
+    printed = verdict_of(nb00.q10, answer, capsys)
+    assert "expected the trained five_bit_model" in printed
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda W, b, x: sigmoid(x @ W + b),
+        lambda W, b, x: keras.ops.sigmoid(keras.ops.matmul(x, W) + b),
+        lambda W, b, x: 0.5 * (1 + np.tanh(0.5 * (np.dot(x, W) + b))),
+    ],
+)
+def test_hidden_code_right_answers_pass(answer, capsys):
+    printed = verdict_of(nb00.q10, (answer, FIVE_BIT_MODEL), capsys)
+    assert printed.startswith("✅ q10 passed"), printed
+
+
+SATURATED = {"huge": 0.61, "default": 0.13}  # a run in which the huge weights stalled
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (("a", SATURATED), "you predicted that the run from huge weights ends with"),
+        (("b", SATURATED), "but in this run the run from the default initialiser"),
+        (("c", {"huge": 0.2, "default": 0.15}), "within a factor 2"),
+        (("d", SATURATED), "expected one of ['a', 'b', 'c']"),
+        (("c", [0.61, 0.13]), "pass the run's final losses as a dict"),
+    ],
+)
+def test_saturation_wrong_predictions_get_a_message_and_a_hint(answer, message, capsys):
+    printed = verdict_of(nb00.q11, answer, capsys)
+    assert printed.startswith("❌ q11 not yet:"), printed
+    assert message in printed, printed
+    assert f"Hint: {nb00.q11.hint_text}" in printed
+
+
+def test_saturation_prediction_follows_the_run(capsys):
+    assert verdict_of(nb00.q11, (" C ", SATURATED), capsys).startswith("✅ q11 passed")
+    lower = {"huge": 0.05, "default": 0.2}
+    assert verdict_of(nb00.q11, ("a", lower), capsys).startswith("✅ q11 passed")
+    outcomes = [nb00.saturation_outcome(h, 1.0) for h in (0.3, 0.5, 1.9, 2.1)]
+    assert outcomes == list("abbc")

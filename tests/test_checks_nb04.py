@@ -228,6 +228,40 @@ def identity_k_sparse(k=25, trained=True, name="codes", shift=0.0):
     return model
 
 
+def kl_derivative(rho, rho_hat):
+    return -rho / rho_hat + (1 - rho) / (1 - rho_hat)
+
+
+def kl_value(rho, rho_hat):
+    return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+
+
+def weight_gradient(
+    sign=1,
+    mean=True,
+    slope=True,
+    per_example=False,
+    beta=True,
+    transpose=False,
+    fixed_m=None,
+    fixed_rho=None,
+):
+    """A learner's kl_weight_gradient: right by default, or with one typical bug."""
+
+    def gradient(x, W, b, rho, weight):
+        rho = fixed_rho or rho
+        h = 1 / (1 + np.exp(-(x @ W + b)))
+        derivative = kl_derivative(rho, h if per_example else h.mean(axis=0))
+        factor = {True: h * (1 - h), False: np.ones_like(h), "h": h}[slope]
+        to_z = sign * (weight if beta else 1.0) * derivative * factor
+        if mean:
+            to_z = to_z / (fixed_m or len(x))
+        result = x.T @ to_z
+        return result.T if transpose else result
+
+    return gradient
+
+
 WRONG_ANSWERS = [
     (nb04.q1, lambda hidden_units=1000, **kw: overcomplete(name="hidden"), "'encoder'"),
     (nb04.q1, lambda hidden_units=1000, **kw: overcomplete(500), "1000 units"),
@@ -363,6 +397,42 @@ WRONG_ANSWERS = [
     (nb04.q8, identity_k_sparse(k=50, shift=0.5), "the challenge is for k <= 25"),
     (nb04.q8, identity_k_sparse(name="sparse"), "expected the k-sparse layer named"),
     (nb04.q8, "model", "expected the trained k-sparse model"),
+    (nb04.q9, lambda rho, q: rho / q - (1 - rho) / (1 - q), "the sign is flipped"),
+    (nb04.q9, kl_value, "you returned the divergence itself"),
+    (nb04.q9, lambda rho, q: -rho / q, "the derivative has two terms"),
+    (
+        nb04.q9,
+        lambda rho, q: -rho / q - (1 - rho) / (1 - q),
+        "the second term has the wrong sign",
+    ),
+    (
+        nb04.q9,
+        lambda rho, q: np.log(q / rho) - np.log((1 - q) / (1 - rho)),
+        "you differentiated KL(rho_hat || rho)",
+    ),
+    (nb04.q9, lambda rho, q: -q / rho + (1 - q) / (1 - rho), "are swapped"),
+    (
+        nb04.q9,
+        lambda rho, q: -0.05 / q + 0.95 / (1 - q),
+        "use the argument rho",
+    ),
+    (nb04.q9, lambda rho, q: float(np.mean(q)), "expected one derivative per unit"),
+    (nb04.q9, "kl_derivative", "expected the function kl_derivative"),
+    (nb04.q10, weight_gradient(sign=-1), "the sign is flipped"),
+    (nb04.q10, weight_gradient(mean=False), "you summed over the examples"),
+    (nb04.q10, weight_gradient(slope=False), "you left out the sigmoid's derivative"),
+    (
+        nb04.q10,
+        weight_gradient(slope=False, mean=False),
+        "you left out both the sigmoid's derivative",
+    ),
+    (nb04.q10, weight_gradient(slope="h"), "not h"),
+    (nb04.q10, weight_gradient(per_example=True), "each unit's mean activity"),
+    (nb04.q10, weight_gradient(beta=False), "multiply by beta"),
+    (nb04.q10, weight_gradient(transpose=True), "the transpose"),
+    (nb04.q10, weight_gradient(fixed_m=6), "divide by the number of rows of x"),
+    (nb04.q10, weight_gradient(fixed_rho=0.1), "use the arguments rho and beta"),
+    (nb04.q10, lambda x, W, b, rho, beta: 1 / 0, "raised ZeroDivisionError"),
 ]
 
 
@@ -396,7 +466,7 @@ def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsy
 
 def test_every_question_of_notebook_04_has_wrong_answers_tested():
     tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 9)}
+    assert tested == {f"q{n}" for n in range(1, 11)}
     defined = {name for name in dir(nb04) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -426,6 +496,11 @@ def test_every_question_of_notebook_04_has_wrong_answers_tested():
         (nb04.q6, "b"),
         (nb04.q7, " D "),
         (nb04.q8, identity_k_sparse()),
+        (nb04.q9, kl_derivative),
+        (nb04.q9, lambda rho, q: keras.ops.subtract((1 - rho) / (1 - q), rho / q)),
+        (nb04.q9, regularizers.kl_sparsity_derivative),
+        (nb04.q10, weight_gradient()),
+        (nb04.q10, regularizers.kl_sparsity_weight_gradient),
     ],
 )
 def test_right_answers_pass(question, answer, capsys):
@@ -451,7 +526,7 @@ def test_q7_follows_the_run_not_a_fixed_letter(capsys):
 def test_the_hints_give_no_solution_line():
     from utils.checks import solution_code
 
-    for name in (f"q{n}" for n in range(1, 9)):
+    for name in (f"q{n}" for n in range(1, 11)):
         question = getattr(nb04, name)
         assert len(question.hints) >= 2
         for line in solution_code("04", name).splitlines():

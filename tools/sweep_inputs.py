@@ -1830,7 +1830,63 @@ def specs_regularizers():
             const("None", None),
         ],
     )
-    return [spec]
+    out = [spec]
+
+    spec = Spec(
+        "regularizers",
+        "kl_sparsity_derivative",
+        lambda ctx: {"rho": 0.05, "rho_hat": np.array([0.02, 0.05, 0.3])},
+        check=_finite_result,
+    )
+    spec.add(
+        "rho",
+        [const("0", 0.0), const("1", 1.0)]
+        + fractions()
+        + [const("bool", True), const("None", None)],
+    )
+    spec.add(
+        "rho_hat",
+        arr("nan", "inf", "empty", "string", "ragged", "None")
+        + [const("0", [0.0, 0.2]), const("1", [0.2, 1.0]), const("1.5", [1.5])],
+    )
+    out.append(spec)
+
+    def gradient_good(ctx):
+        rng = _rng()
+        return {
+            "x": rng.uniform(size=(6, 4)),
+            "W": rng.normal(size=(4, 3)),
+            "b": rng.normal(size=3),
+            "rho": 0.05,
+            "beta": 3.0,
+        }
+
+    def gradient_check(result, ctx):
+        shape = np.shape(result)
+        ok = shape == (4, 3) and bool(np.all(np.isfinite(result)))
+        return ok, f"shape {shape}"
+
+    spec = Spec(
+        "regularizers",
+        "kl_sparsity_weight_gradient",
+        gradient_good,
+        check=gradient_check,
+    )
+    spec.add("x", arr() + arr("wrong-width"))
+    spec.add("W", arr("nan", "inf", "empty", "wrong-rank", "string", "None"))
+    spec.add(
+        "W",
+        [
+            const("wrong-rows", np.ones((5, 3))),
+            const("wrong-columns", np.ones((4, 2))),
+        ],
+    )
+    spec.add("b", arr("nan", "inf", "wrong-width", "string", "None"))
+    spec.add("b", [const("saturating", np.full(3, 60.0))])
+    spec.add("rho", [const("0", 0.0), const("1", 1.0)] + fractions())
+    spec.add("beta", numbers("negative", "nan", "inf", "string", "bool", "None"))
+    out.append(spec)
+    return out
 
 
 def specs_sequences():

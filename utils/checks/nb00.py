@@ -559,6 +559,124 @@ def _check_challenge(model, points):
     )
 
 
+# ---- q10: the hidden code from W and b, against the encoder --------------------------
+
+
+def _code_of(hidden_code, W, b, pattern, shape):
+    """Call the learner's hidden_code; return its result as float64 of ``shape``."""
+    try:
+        code = to_numpy(hidden_code(W, b, pattern), "float64")
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        raise Wrong(
+            f"hidden_code(W, b, pattern) with W {W.shape}, b {b.shape} and a pattern "
+            f"{np.shape(pattern)} raised {type(error).__name__}: {str(error)[:160]}"
+        ) from None
+    expect(
+        code.shape == shape,
+        f"expected a code of shape {shape} for a pattern of shape {np.shape(pattern)}, "
+        f"got {code.shape}",
+    )
+    return code
+
+
+def _check_hidden_code(hidden_code, model):
+    expect_callable(hidden_code, "the function hidden_code")
+    model = expect_model(model, "the trained five_bit_model")
+    names = [layer.name for layer in model.layers]
+    expect("encoder" in names, f"expected a layer named 'encoder', found {names}")
+    patterns = data.five_bit_patterns()
+    z = patterns @ _KERNEL + _DENSE_BIAS
+    got = _code_of(hidden_code, _KERNEL, _DENSE_BIAS, patterns, (4, 3))
+    wrong = [
+        (z, "you returned z = x W + b: apply the sigmoid to it"),
+        (
+            _sigmoid(patterns @ _KERNEL),
+            "you left out the bias b: add it before the sigmoid",
+        ),
+        (
+            _sigmoid(-z),
+            "the sign is flipped: sigmoid(z) = 1 / (1 + exp(-z)), large when z is "
+            "large",
+        ),
+        (np.tanh(z), "tanh is not the encoder's activation: use the sigmoid"),
+    ]
+    for value, message in wrong:
+        expect(not np.allclose(got, value, atol=1e-5), message)
+    expected = to_numpy(_fixed_dense()(patterns), "float64")
+    expect(
+        np.allclose(got, expected, atol=1e-5),
+        "your codes differ from a Dense sigmoid layer with the same W and b by up to "
+        f"{np.abs(got - expected).max():.3g}",
+    )
+    one = _code_of(hidden_code, _KERNEL, _DENSE_BIAS, patterns[2], (3,))
+    expect(
+        np.allclose(one, expected[2], atol=1e-5),
+        "one pattern of shape (5,) gave another code than in a batch",
+    )
+    encoder = model.get_layer("encoder")
+    W, b = (to_numpy(weight) for weight in encoder.get_weights())
+    expect(
+        W.shape == (5, 3) and b.shape == (3,),
+        f"expected the encoder's kernel (5, 3) and bias (3,), found {W.shape} and "
+        f"{b.shape}",
+    )
+    codes = to_numpy(keras.Model(model.input, encoder.output)(patterns), "float64")
+    mine = _code_of(hidden_code, W, b, patterns, (4, 3))
+    expect(
+        np.allclose(mine, codes, atol=1e-5),
+        "with the trained W and b your codes differ from the encoder's by up to "
+        f"{np.abs(mine - codes).max():.3g}",
+    )
+    return (
+        "your codes equal a Dense sigmoid layer's on fixed weights, and the trained "
+        "encoder's on the four patterns."
+    )
+
+
+# ---- q11: predict which run of the saturation experiment trains better ---------------
+
+SATURATION_OPTIONS = {
+    "a": "the run from huge weights ends with the lower loss",
+    "b": "the two runs end within a factor 2 of each other",
+    "c": "the run from the default initialiser ends with the lower loss",
+}
+
+
+def saturation_outcome(huge_loss, default_loss):
+    """Return the letter of SATURATION_OPTIONS that the two final losses show."""
+    ratio = huge_loss / default_loss
+    if ratio > 2.0:
+        return "c"
+    return "a" if ratio < 0.5 else "b"
+
+
+def _check_saturation_prediction(prediction, final_losses):
+    letter = expect_choice(prediction, set(SATURATION_OPTIONS))
+    keys = {"huge", "default"}
+    expect(
+        isinstance(final_losses, dict) and keys <= set(final_losses),
+        "pass the run's final losses as a dict with the keys 'huge' and 'default', "
+        f"as the cell above makes it; received {type(final_losses).__name__}",
+    )
+    huge, default = float(final_losses["huge"]), float(final_losses["default"])
+    truth = saturation_outcome(huge, default)
+    why = {
+        "a": "in this run the saturated start did not hold training back",
+        "b": "in this run saturation cost little",
+        "c": "huge weights put every sigmoid on a flat end of its curve, where its "
+        "derivative is near 0, so little gradient reaches the weights",
+    }[truth]
+    expect(
+        letter == truth,
+        f"you predicted that {SATURATION_OPTIONS[letter]}, but in this run "
+        f"{SATURATION_OPTIONS[truth]} (final losses {huge:.3f} from huge weights, "
+        f"{default:.3f} from the default): {why}",
+    )
+    return f"{SATURATION_OPTIONS[truth]}: {why}."
+
+
 q1 = Question(
     "00",
     "q1",
@@ -665,6 +783,31 @@ q9 = Question(
         "build_nonlinear_autoencoder(3, 2, hidden_units=...) with more hidden units, "
         "compiled and fitted on bowl_train for more epochs (or with a learning rate "
         "that decays); keep the layer named 'code' at 2 units.",
+    ],
+)
+
+
+q10 = Question(
+    "00",
+    "q10",
+    _check_hidden_code,
+    [
+        "The encoder is one Dense layer: a weighted sum of the bits plus a bias for "
+        "each hidden unit, then its activation.",
+        "A matrix product of the pattern (or the batch) with W gives one number per "
+        "hidden unit; add b, then apply 1 / (1 + exp(-z)) element by element.",
+    ],
+)
+q11 = Question(
+    "00",
+    "q11",
+    _check_saturation_prediction,
+    [
+        "Look at the plot of the derivatives: what is the sigmoid's slope at z = 10 or "
+        "z = -10, where weights of size 10 put most units?",
+        "Each weight's gradient is multiplied by the slope of the unit it feeds. With "
+        "slopes near 0 every step of plain gradient descent is tiny, at the same "
+        "learning rate and for the same number of epochs.",
     ],
 )
 

@@ -19,7 +19,11 @@ from utils.checks import (
     trainable_count,
 )
 from utils.layers import ActivityPenalty, KSparse
-from utils.regularizers import KLSparsity
+from utils.regularizers import (
+    KLSparsity,
+    kl_sparsity_derivative,
+    kl_sparsity_weight_gradient,
+)
 
 
 def _scalar(value, what):
@@ -583,6 +587,162 @@ def _check_challenge(model, images):
     )
 
 
+# ---- q9 and q10: the KL sparsity gradient by hand -----------------------------------
+
+
+def _array_answer(value, shape, what):
+    """Return a learner's array (NumPy or a backend tensor) as float64, of ``shape``."""
+    array = to_numpy(value, "float64")
+    if array.shape == shape[::-1] and len(shape) == 2 and shape[0] != shape[1]:
+        raise Wrong(
+            f"expected {what} of shape {shape}, got {array.shape}: the transpose (one "
+            "row per input, one column per hidden unit, like W)"
+        )
+    expect(
+        array.shape == shape,
+        f"expected {what} of shape {shape}, got {array.shape}",
+    )
+    return array
+
+
+def _check_kl_derivative(kl_derivative):
+    expect_callable(kl_derivative, "the function kl_derivative")
+    rho = 0.05
+    rho_hat = np.array([0.01, 0.03, 0.05, 0.1, 0.3, 0.6])
+    got = _array_answer(
+        kl_derivative(rho, rho_hat), rho_hat.shape, "one derivative per unit"
+    )
+    expected = kl_sparsity_derivative(rho, rho_hat)
+    wrong = [
+        (
+            -expected,
+            "the sign is flipped: a unit more active than the target (rho_hat > rho) "
+            "must get a positive derivative, so that gradient descent lowers its "
+            "activity",
+        ),
+        (
+            _kl_of_means(rho_hat, rho),
+            "you returned the divergence itself: differentiate it with respect to "
+            "rho_hat",
+        ),
+        (
+            -rho / rho_hat,
+            "the derivative has two terms: add that of the second term, "
+            "(1 - rho) log((1 - rho) / (1 - rho_hat))",
+        ),
+        (
+            -rho / rho_hat - (1 - rho) / (1 - rho_hat),
+            "the second term has the wrong sign: the chain rule through 1 - rho_hat "
+            "brings a factor -1, so (1 - rho) / (1 - rho_hat) is added",
+        ),
+        (
+            np.log(rho_hat / rho) - np.log((1 - rho_hat) / (1 - rho)),
+            "you differentiated KL(rho_hat || rho): the penalty is KL(rho || rho_hat), "
+            "with rho in front of each logarithm",
+        ),
+        (
+            -rho_hat / rho + (1 - rho_hat) / (1 - rho),
+            "rho and rho_hat are swapped: the target rho is the constant, rho_hat the "
+            "variable",
+        ),
+    ]
+    for value, message in wrong:
+        expect(not np.allclose(got, value, rtol=1e-4, atol=1e-6), message)
+    expect(
+        np.allclose(got, expected, rtol=1e-4, atol=1e-6),
+        f"expected {np.round(expected, 3).tolist()} for rho = {rho} and rho_hat = "
+        f"{rho_hat.tolist()}, got {np.round(got, 3).tolist()}",
+    )
+    other = to_numpy(kl_derivative(0.2, np.array([0.5])), "float64").reshape(-1)
+    expect(
+        other.shape == (1,)
+        and np.allclose(other, kl_sparsity_derivative(0.2, [0.5]), rtol=1e-4),
+        "rho = 0.2 gave a wrong value: use the argument rho, not a fixed target",
+    )
+    return (
+        "0 at the target, positive for a unit more active than rho, negative for one "
+        "less active."
+    )
+
+
+def _gradient_inputs(seed=4, m=6, n=4, k=3):
+    rng = np.random.default_rng(seed)
+    return (
+        rng.normal(size=(m, n)),
+        rng.normal(scale=0.8, size=(n, k)),
+        rng.normal(scale=0.5, size=k),
+    )
+
+
+def _check_kl_weight_gradient(kl_weight_gradient):
+    expect_callable(kl_weight_gradient, "the function kl_weight_gradient")
+    x, W, b = _gradient_inputs()
+    rho, beta = 0.1, 3.0
+    got = _array_answer(
+        kl_weight_gradient(x, W, b, rho, beta), W.shape, "the gradient, the shape of W"
+    )
+    expected = kl_sparsity_weight_gradient(x, W, b, rho, beta)
+    m = len(x)
+    h = 1 / (1 + np.exp(-(x @ W + b)))
+    derivative = kl_sparsity_derivative(rho, h.mean(axis=0))
+    wrong = [
+        (
+            -expected,
+            "the sign is flipped: descent on the penalty must lower the weights of a "
+            "unit that is too active",
+        ),
+        (
+            m * expected,
+            "you summed over the examples: rho_hat_j is a mean over the batch, so each "
+            "example's term carries a factor 1/m (divide by the batch size)",
+        ),
+        (
+            beta * x.T @ np.broadcast_to(derivative, h.shape) / m,
+            "you left out the sigmoid's derivative: dh/dz = h (1 - h) multiplies each "
+            "example's term",
+        ),
+        (
+            beta * x.T @ np.broadcast_to(derivative, h.shape),
+            "you left out both the sigmoid's derivative h (1 - h) and the 1/m of the "
+            "mean over the batch",
+        ),
+        (
+            beta * x.T @ (derivative * h) / m,
+            "the sigmoid's derivative is h (1 - h), not h",
+        ),
+        (
+            beta * x.T @ (kl_sparsity_derivative(rho, h) * h * (1 - h)) / m,
+            "the KL derivative takes each unit's mean activity rho_hat_j over the "
+            "batch, not each example's own activation",
+        ),
+        (expected / beta, "multiply by beta"),
+    ]
+    for value, message in wrong:
+        expect(not np.allclose(got, value, rtol=1e-4, atol=1e-7), message)
+    expect(
+        np.allclose(got, expected, rtol=1e-4, atol=1e-7),
+        "the gradient differs from the reference on a fixed batch (6 examples, 4 "
+        f"inputs, 3 units; largest difference {np.max(np.abs(got - expected)):.3g})",
+    )
+    twice = to_numpy(kl_weight_gradient(np.vstack([x, x]), W, b, rho, beta), "float64")
+    expect(
+        np.allclose(twice, expected, rtol=1e-4, atol=1e-7),
+        "the same examples twice should give the same gradient: divide by the number "
+        "of rows of x, not a fixed number",
+    )
+    other = to_numpy(kl_weight_gradient(x, W, b, 0.3, 1.0), "float64")
+    expect(
+        np.allclose(
+            other, kl_sparsity_weight_gradient(x, W, b, 0.3, 1.0), rtol=1e-4, atol=1e-7
+        ),
+        "rho = 0.3, beta = 1 gave a wrong gradient: use the arguments rho and beta",
+    )
+    return (
+        "your gradient matches the reference on a fixed batch, on the same batch "
+        "twice, and for another rho and beta."
+    )
+
+
 q1 = Question(
     "04",
     "q1",
@@ -678,6 +838,34 @@ q8 = Question(
         "call train_k_sparse(25, ...) with more epochs, more images (x_train instead of "
         "the first 15,000) or another start_k, store the result in k_sparse_models[25], "
         "and run the check again.",
+    ],
+)
+
+
+q9 = Question(
+    "04",
+    "q9",
+    _check_kl_derivative,
+    [
+        "write KL(rho || rho_hat) as four terms: rho log rho, -rho log rho_hat, and "
+        "the same two with 1 - rho and 1 - rho_hat. Which of them depend on rho_hat?",
+        "the derivative of log(u) is 1/u; for log(1 - rho_hat) the chain rule adds a "
+        "factor -1. The result works on arrays element by element (NumPy or "
+        "keras.ops).",
+    ],
+)
+q10 = Question(
+    "04",
+    "q10",
+    _check_kl_weight_gradient,
+    [
+        "follow the chain: the penalty depends on W through rho_hat_j, which is the "
+        "mean over the batch of h_ij, which is the sigmoid of z_ij, which is "
+        "x_i W + b.",
+        "compute h, then rho_hat (mean over axis 0) and your kl_derivative of it, one "
+        "number per unit; multiply it by the sigmoid's derivative h (1 - h) of each "
+        "example, weight each example's input by that (a matrix product with x "
+        "transposed), divide by the batch size and multiply by beta.",
     ],
 )
 
