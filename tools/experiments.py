@@ -404,14 +404,14 @@ def one_class_autoencoder():
     return model
 
 
-def one_class_views(x_train, x_test, normal):
+def one_class_views(x_train, x_test, g_train, g_test, normal):
     """The two views of the images that the ensemble scores, each as (normal train, test).
 
     ``pixels``: the images as they are, in [0, 1]. ``gcn``: Ruff et al.'s preprocessing,
-    global contrast normalisation, then min-max scaling with the normal class's training
-    extremes (test images may fall slightly outside [0, 1]).
+    global contrast normalisation (``g_train``, ``g_test``: computed once by the caller),
+    then min-max scaling with the normal class's training extremes (test images may fall
+    slightly outside [0, 1]).
     """
-    g_train, g_test = global_contrast_normalize(x_train), global_contrast_normalize(x_test)
     low, high = g_train[normal].min(), g_train[normal].max()
     return {
         "pixels": (x_train[normal], x_test),
@@ -439,11 +439,12 @@ def run_one_class(run, data):
 
     epochs = pick(run.smoke, ONE_CLASS_EPOCHS, 1)
     x_train, y_train, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
+    g_train, g_test = global_contrast_normalize(x_train), global_contrast_normalize(x_test)
     margins = []
     for digit in range(10):
         stage = f"digit_{digit}"
         if not run.done(stage):
-            views = one_class_views(x_train, x_test, y_train == digit)
+            views = one_class_views(x_train, x_test, g_train, g_test, y_train == digit)
             scores, single = 0.0, {}
             for name, (train, test) in views.items():
                 keras.utils.set_random_seed(digit)
