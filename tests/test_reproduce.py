@@ -132,6 +132,18 @@ def test_notebook_table_marks_what_is_over_budget():
     assert lines[-1].startswith("| all 2 | 450 s (7.5 min) | yes") and "1 of 2 timed while the machine was busy" in lines[-1]
 
 
+def test_notebook_table_marks_a_slower_cpu_by_its_calibration():
+    row = {"seconds": 100.0, "load": "quiet: others 0%", "headlines": [], "machine": "2 CPUs, no GPU",
+           "date": "2026-12-01"}
+    rows = {"00_a": {**row, "key": "00_a", "calibration_s": 0.23},
+            "01_b": {**row, "key": "01_b", "calibration_s": 0.30},
+            "02_c": {**row, "key": "02_c", "calibration_s": 0.25}}
+    lines = readme_tables.notebook_lines(rows)
+    assert "slower CPU: calibration 1.30 times the table's best" in lines[3]
+    assert "slower" not in lines[2] and "slower" not in lines[4]  # 0.25 is within 15 % of 0.23
+    assert "1 of 3 timed while the machine was busy" not in lines[-1] and "1 on a slower CPU" in lines[-1]
+
+
 def test_compare_shows_the_run_the_reproduction_and_the_published_figure(tmp_path, capsys):
     path = tmp_path / "reproductions.json"
     assert reproductions.compare("05_vae", 106.0, "2 epochs", path=path) is None
