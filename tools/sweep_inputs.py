@@ -2014,6 +2014,164 @@ def specs_sequences():
     return out
 
 
+def specs_translation():
+    out = []
+    vocabulary = ["<pad>", "<start>", "<end>", "<2de>", "<2en>", "<2fr>", "a", "b"]
+    language_bads = [const("unknown", "es"), const("None", None), const("list", ["de"])]
+    spec = Spec("translation", "language_token", lambda ctx: {"language": "de"})
+    spec.add("language", language_bads)
+    out.append(spec)
+    spec = Spec(
+        "translation", "number_words", lambda ctx: {"numbers": np.array([3, 23]), "language": "fr"}
+    )
+    spec.add(
+        "numbers",
+        [
+            const("-1", np.array([-1, 2])),
+            const("fraction", np.array([1.5, 2.0])),
+            const("empty", np.zeros(0, int)),
+            const("wrong-rank", np.ones((2, 2), int)),
+            const("string", "abc"),
+            const("None", None),
+        ],
+    )
+    spec.add("language", language_bads)
+    out.append(spec)
+    spec = Spec(
+        "translation",
+        "split_numbers",
+        lambda ctx: {"count": 10, "test_fraction": 0.2, "seed": 0},
+    )
+    spec.add("count", counts(zero=True) + [const("1", 1)])
+    spec.add("test_fraction", fractions() + [const("0.01", 0.01)])
+    spec.add("seed", seeds())
+    out.append(spec)
+    spec = Spec("translation", "build_vocabulary", lambda ctx: {"texts": ["ab", "ba"]})
+    spec.add(
+        "texts",
+        [const("empty", []), const("string", "ab"), const("None", None), const("numbers", [1, 2])],
+    )
+    out.append(spec)
+    vocabulary_bads = [
+        const("None", None),
+        const("empty", []),
+        const("no-specials", ["a", "b", "c", "d", "e", "f", "g"]),
+    ]
+    spec = Spec(
+        "translation",
+        "encode",
+        lambda ctx: {"texts": ["ab", "b"], "vocabulary": list(vocabulary), "length": 3, "end": True},
+    )
+    spec.add(
+        "texts",
+        [const("empty", []), const("string", "ab"), const("unknown-character", ["az"])],
+    )
+    spec.add("vocabulary", vocabulary_bads)
+    spec.add("length", counts() + [const("too-short", 2)])
+    spec.add("end", [const("string", "yes"), const("None", None)])
+    out.append(spec)
+    spec = Spec(
+        "translation",
+        "decode",
+        lambda ctx: {"ids": np.array([[6, 7, 2, 0]]), "vocabulary": list(vocabulary)},
+    )
+    spec.add(
+        "ids",
+        [
+            const("out-of-range", np.array([[6, 8]])),
+            const("-1", np.array([[-1, 6]])),
+            const("float", np.array([[6.0, 7.0]])),
+            const("wrong-rank", np.array([6, 7])),
+            const("string", "ab"),
+        ],
+    )
+    spec.add("vocabulary", vocabulary_bads)
+    out.append(spec)
+    id_bads = [
+        const("float", np.array([[6.0, 7.0]])),
+        const("wrong-rank", np.array([6, 7])),
+        const("empty", np.zeros((0, 2), int)),
+        const("string", "ab"),
+        const("None", None),
+    ]
+    spec = Spec(
+        "translation",
+        "add_target_token",
+        lambda ctx: {"source_ids": np.array([[6, 7], [7, 0]]), "token_ids": np.array([3, 4])},
+    )
+    spec.add("source_ids", id_bads)
+    spec.add(
+        "token_ids",
+        [
+            const("wrong-length", np.array([3])),
+            const("float", np.array([3.0, 4.0])),
+            const("string", "de"),
+            const("None", None),
+        ],
+    )
+    out.append(spec)
+    spec = Spec(
+        "translation",
+        "shift_right",
+        lambda ctx: {"targets": np.array([[6, 7, 2], [7, 2, 0]]), "start_id": 1},
+    )
+    spec.add("targets", id_bads)
+    spec.add("start_id", seeds() + [const("None", None)])
+    out.append(spec)
+
+    def step(previous, state):
+        return np.eye(3, dtype="float32")[np.asarray(previous) % 3], state
+
+    spec = Spec(
+        "translation",
+        "greedy_decode",
+        lambda ctx: {"step": step, "state": None, "first_ids": np.array([1, 2]), "max_length": 3},
+    )
+    spec.add("step", [const("string", "step"), const("None", None)])
+    spec.add(
+        "first_ids",
+        [
+            const("float", np.array([1.0])),
+            const("wrong-rank", np.ones((2, 1), int)),
+            const("empty", np.zeros(0, int)),
+            const("None", None),
+        ],
+    )
+    spec.add("max_length", counts())
+    out.append(spec)
+    queries = _rng().normal(size=(2, 3, 4)).astype("float32")
+    values = _rng().normal(size=(2, 5, 4)).astype("float32")
+    spec = Spec(
+        "translation",
+        "dot_attention",
+        lambda ctx: {"queries": queries.copy(), "values": values.copy()},
+        check=_finite_result_pair,
+    )
+    spec.add("queries", [const("wrong-rank", queries[0]), const("string", "abc"), const("None", None)])
+    spec.add("values", [const("wrong-width", values[..., :3]), const("wrong-n", values[:1]), const("None", None)])
+    out.append(spec)
+    text_bads = [
+        const("string", "abc"),
+        const("None", None),
+        const("numbers", [1, 2]),
+        const("wrong-length", ["ab"]),
+    ]
+    for name in ("exact_match", "character_error_rate"):
+        spec = Spec(
+            "translation",
+            name,
+            lambda ctx: {"predictions": ["ab", "b"], "references": ["ab", "ba"]},
+        )
+        spec.add("predictions", text_bads)
+        spec.add("references", text_bads[:3] + [const("empty", [])])
+        out.append(spec)
+    return out
+
+
+def _finite_result_pair(result, ctx):
+    return _finite_result(result[1], ctx)
+
+
 def specs_tuning():
     tuning = importlib.import_module("utils.tuning")
 
