@@ -433,14 +433,14 @@ WRONG_ANSWERS = [
     (nb04.q10, weight_gradient(fixed_m=6), "divide by the number of rows of x"),
     (nb04.q10, weight_gradient(fixed_rho=0.1), "use the arguments rho and beta"),
     (nb04.q10, lambda x, W, b, rho, beta: 1 / 0, "raised ZeroDivisionError"),
-    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes > threshold, axis=0), "one per unit"),
-    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes > threshold, axis=1), "one per code"),
+    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes > 0, axis=0), "one per unit"),
+    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes > 0, axis=1), "one per code"),
     (
         nb04.q11,
         lambda codes, threshold=0.1: np.mean(np.sum(codes > threshold, axis=1)),
         "divide by the number of units",
     ),
-    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes >= threshold), "strictly above"),
+    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes >= threshold), "strictly"),
     (
         nb04.q11,
         lambda codes, threshold=0.1: np.mean(np.abs(codes) > threshold),
@@ -455,7 +455,7 @@ WRONG_ANSWERS = [
     ),
     (
         nb04.q11,
-        lambda codes, threshold=0.1: float(np.sum(codes > threshold)) / (6 * codes.shape[1]),
+        lambda codes, threshold=0.1: np.sum(codes > threshold) / (6 * codes.shape[1]),
         "divide by the number of codes",
     ),
     (nb04.q11, "active_fraction", "expected the function active_fraction"),
@@ -491,7 +491,8 @@ class WithRunResults:
 
 
 def as_called(question):
-    return WithRunResults(question) if question in (nb04.q7, nb04.q8, nb04.q12) else question
+    with_run = (nb04.q7, nb04.q8, nb04.q12)
+    return WithRunResults(question) if question in with_run else question
 
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)

@@ -1,4 +1,4 @@
-"""``metrics.active_fraction``: the code-sparsity measure of notebook 04's side-by-side."""
+"""``metrics.active_fraction``: the code-sparsity measure of notebook 04, section 4."""
 
 import keras
 import numpy as np
@@ -32,8 +32,8 @@ def test_is_the_mean_of_per_code_fractions_and_accepts_backend_tensors():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: metrics.active_fraction(np.zeros(5)), "Expected `codes` of shape (n, d)"),
-        (lambda: metrics.active_fraction(np.zeros((0, 5))), "Expected `codes` of shape"),
+        (lambda: metrics.active_fraction(np.zeros(5)), "`codes` of shape (n, d)"),
+        (lambda: metrics.active_fraction(np.zeros((0, 5))), "`codes` of shape"),
         (lambda: metrics.active_fraction([[np.nan, 1.0]]), "finite numbers"),
         (lambda: metrics.active_fraction("abc"), "array of numbers"),
         (lambda: metrics.active_fraction(np.zeros((2, 3)), np.nan), "`threshold`"),

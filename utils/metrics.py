@@ -186,12 +186,13 @@ def pca_reconstruct(x_train, x, num_components):
 
 
 def active_fraction(codes, threshold=0.1):
-    """Return the mean fraction of code units active per example, a code-sparsity measure.
+    """Return the mean fraction of code units active per example (code sparsity).
 
     A unit is active for an example when its activation is strictly above ``threshold``
-    (Ng, CS294A lecture notes, 2011, call a sigmoid unit active when its output is close
-    to 1 and inactive when close to 0; a threshold turns that into a count). The fraction
-    of active units is taken for each example (row), then averaged over the examples.
+    (Ng, CS294A lecture notes, 2011, call a sigmoid unit active when its output is
+    close to 1 and inactive when close to 0; a threshold makes that a count). The
+    fraction of active units is taken for each example (row), then averaged over the
+    examples.
     Only the sign of ``activation - threshold`` counts: a large negative activation is
     inactive.
 

@@ -814,8 +814,8 @@ def _check_active_fraction(active_fraction):
     default = _scalar(active_fraction(codes), "the fraction")
     expect(
         _close(default, reference(codes)),
-        f"called without a threshold it gave {default:.4g}, expected {reference(codes):.4g}: "
-        "the default threshold is 0.1",
+        f"called without a threshold it gave {default:.4g}, expected "
+        f"{reference(codes):.4g}: the default threshold is 0.1",
     )
     doubled = _scalar(active_fraction(np.vstack([codes, codes]), 0.25), "it")
     expect(
