@@ -263,46 +263,46 @@ def weight_gradient(
 
 
 WRONG_ANSWERS = [
-    (nb04.q1, lambda hidden_units=1000, **kw: overcomplete(name="hidden"), "'encoder'"),
-    (nb04.q1, lambda hidden_units=1000, **kw: overcomplete(500), "1000 units"),
+    (nb04.q1, lambda hidden_units=900, **kw: overcomplete(name="hidden"), "'encoder'"),
+    (nb04.q1, lambda hidden_units=900, **kw: overcomplete(500), "900 units"),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, "sigmoid", activity_regularizer)
         ),
         "ReLU encoder by default",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, activation, activity_regularizer, output=None)
         ),
         "sigmoid on the output",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
-            overcomplete(1000, activation, activity_regularizer)
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
+            overcomplete(900, activation, activity_regularizer)
         ),
         "use hidden_units",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, "relu", activity_regularizer)
         ),
         "pass `activation`",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, activation, activity_regularizer, as_kernel=True)
         ),
         "kernel_regularizer",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, activation)
         ),
         "activity_regularizer=activity_regularizer",
