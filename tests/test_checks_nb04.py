@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from tests.check_verdicts import assert_wrong_with_hint
-from utils import layers, regularizers
+from utils import layers, metrics, regularizers
 from utils.checks import nb04
 
 # ---- Right answers ------------------------------------------------------------
 
 
 def overcomplete(
-    hidden_units=1000,
+    hidden_units=900,
     activation="relu",
     activity_regularizer=None,
     name="encoder",
@@ -263,46 +263,46 @@ def weight_gradient(
 
 
 WRONG_ANSWERS = [
-    (nb04.q1, lambda hidden_units=1000, **kw: overcomplete(name="hidden"), "'encoder'"),
-    (nb04.q1, lambda hidden_units=1000, **kw: overcomplete(500), "1000 units"),
+    (nb04.q1, lambda hidden_units=900, **kw: overcomplete(name="hidden"), "'encoder'"),
+    (nb04.q1, lambda hidden_units=900, **kw: overcomplete(500), "900 units"),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, "sigmoid", activity_regularizer)
         ),
         "ReLU encoder by default",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, activation, activity_regularizer, output=None)
         ),
         "sigmoid on the output",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
-            overcomplete(1000, activation, activity_regularizer)
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
+            overcomplete(900, activation, activity_regularizer)
         ),
         "use hidden_units",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, "relu", activity_regularizer)
         ),
         "pass `activation`",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, activation, activity_regularizer, as_kernel=True)
         ),
         "kernel_regularizer",
     ),
     (
         nb04.q1,
-        lambda hidden_units=1000, activation="relu", activity_regularizer=None: (
+        lambda hidden_units=900, activation="relu", activity_regularizer=None: (
             overcomplete(hidden_units, activation)
         ),
         "activity_regularizer=activity_regularizer",
@@ -433,6 +433,35 @@ WRONG_ANSWERS = [
     (nb04.q10, weight_gradient(fixed_m=6), "divide by the number of rows of x"),
     (nb04.q10, weight_gradient(fixed_rho=0.1), "use the arguments rho and beta"),
     (nb04.q10, lambda x, W, b, rho, beta: 1 / 0, "raised ZeroDivisionError"),
+    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes > 0, axis=0), "one per unit"),
+    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes > 0, axis=1), "one per code"),
+    (
+        nb04.q11,
+        lambda codes, threshold=0.1: np.mean(np.sum(codes > threshold, axis=1)),
+        "divide by the number of units",
+    ),
+    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes >= threshold), "strictly"),
+    (
+        nb04.q11,
+        lambda codes, threshold=0.1: np.mean(np.abs(codes) > threshold),
+        "a large negative activation is not active",
+    ),
+    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes != 0), "the non-zero units"),
+    (nb04.q11, lambda codes, threshold=0.1: np.mean(codes > 0.1), "you used 0.1"),
+    (
+        nb04.q11,
+        lambda codes, threshold=0.5: float(np.mean(codes > threshold)),
+        "the default threshold is 0.1",
+    ),
+    (
+        nb04.q11,
+        lambda codes, threshold=0.1: np.sum(codes > threshold) / (6 * codes.shape[1]),
+        "divide by the number of codes",
+    ),
+    (nb04.q11, "active_fraction", "expected the function active_fraction"),
+    (nb04.q12, "c", "this run says (d)"),
+    (nb04.q12, "a", "dropout on the code gave 58.0%"),
+    (nb04.q12, "e", "expected one of ['a', 'b', 'c', 'd']"),
 ]
 
 
@@ -440,6 +469,10 @@ WRONG_ANSWERS = [
 # cross-entropy, so the outcome is (d).
 DEAD_UNITS = {70: 0.0, 25: 0.016, 10: 0.23}
 TEST_BCE = {70: 0.082, 25: 0.096, 10: 0.115}
+
+
+# One run of the side-by-side section: the share of units above 0.1 on the test images.
+ACTIVE_FRACTIONS = {"none": 0.875, "L2": 0.876, "dropout": 0.58, "L1": 0.22, "KL": 0.19}
 
 
 class WithRunResults:
@@ -452,11 +485,14 @@ class WithRunResults:
     def __call__(self, answer):
         if self.question is nb04.q7:
             return self.question(answer, DEAD_UNITS, TEST_BCE)
+        if self.question is nb04.q12:
+            return self.question(answer, ACTIVE_FRACTIONS)
         return self.question(answer, sparse_images())
 
 
 def as_called(question):
-    return WithRunResults(question) if question in (nb04.q7, nb04.q8) else question
+    with_run = (nb04.q7, nb04.q8, nb04.q12)
+    return WithRunResults(question) if question in with_run else question
 
 
 @pytest.mark.parametrize("question, answer, message", WRONG_ANSWERS)
@@ -466,7 +502,7 @@ def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsy
 
 def test_every_question_of_notebook_04_has_wrong_answers_tested():
     tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 11)}
+    assert tested == {f"q{n}" for n in range(1, 13)}
     defined = {name for name in dir(nb04) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -501,6 +537,9 @@ def test_every_question_of_notebook_04_has_wrong_answers_tested():
         (nb04.q9, regularizers.kl_sparsity_derivative),
         (nb04.q10, weight_gradient()),
         (nb04.q10, regularizers.kl_sparsity_weight_gradient),
+        (nb04.q11, lambda codes, threshold=0.1: float(np.mean(codes > threshold))),
+        (nb04.q11, metrics.active_fraction),
+        (nb04.q12, " D "),
     ],
 )
 def test_right_answers_pass(question, answer, capsys):
@@ -526,10 +565,17 @@ def test_q7_follows_the_run_not_a_fixed_letter(capsys):
 def test_the_hints_give_no_solution_line():
     from utils.checks import solution_code
 
-    for name in (f"q{n}" for n in range(1, 11)):
+    for name in (f"q{n}" for n in range(1, 13)):
         question = getattr(nb04, name)
         assert len(question.hints) >= 2
         for line in solution_code("04", name).splitlines():
             line = line.strip()
             if len(line) >= 25:
                 assert all(line not in hint for hint in question.hints), (name, line)
+
+
+def test_q12_follows_the_run_not_a_fixed_letter(capsys):
+    # A run in which dropout, not the weight penalty, stayed closest to no constraint.
+    table = {"none": 0.8, "L2": 0.5, "dropout": 0.79, "L1": 0.2, "KL": 0.1}
+    nb04.q12("a", table)
+    assert capsys.readouterr().out.startswith("✅ q12 passed")

@@ -1577,6 +1577,14 @@ def specs_metrics():
     spec.add("x", arr("nan", "empty", "wrong-width", "string", "None"))
     spec.add("num_components", counts(huge=5))
     out.append(spec)
+    spec = Spec(
+        "metrics",
+        "active_fraction",
+        lambda ctx: {"codes": _rng().normal(size=(4, 6)), "threshold": 0.1},
+    )
+    spec.add("codes", arr())
+    spec.add("threshold", numbers("nan", "inf", "string", "None"))
+    out.append(spec)
     return out
 
 

@@ -183,3 +183,35 @@ def pca_reconstruct(x_train, x, num_components):
     pca = PCA(n_components=num_components, svd_solver=solver).fit(train)
     reconstruction = pca.inverse_transform(pca.transform(data))
     return reconstruction.reshape(np.shape(x)).astype("float32")
+
+
+def active_fraction(codes, threshold=0.1):
+    """Return the mean fraction of code units active per example (code sparsity).
+
+    A unit is active for an example when its activation is strictly above ``threshold``
+    (Ng, CS294A lecture notes, 2011, call a sigmoid unit active when its output is
+    close to 1 and inactive when close to 0; a threshold makes that a count). The
+    fraction of active units is taken for each example (row), then averaged over the
+    examples.
+    Only the sign of ``activation - threshold`` counts: a large negative activation is
+    inactive.
+
+    Args:
+        codes: finite float array of shape (n, units), n >= 1: one code per example,
+            for example the encoder's activations on the test images.
+        threshold: finite number; 0.1 suits sigmoid and ReLU units alike (0 would count
+            every sigmoid output as active).
+
+    Returns:
+        float in [0, 1]: 0 when no unit of any example is above the threshold, 1 when
+        all of them are.
+
+    Raises:
+        ValueError: for codes that are not finite numbers of shape (n, units), or a
+            threshold that is not a finite number.
+    """
+    threshold = check_number(threshold, "threshold")
+    codes = float_matrix(codes, "codes")
+    # Compared in float32, the codes' dtype here, so that a code equal to the threshold
+    # (0.1 stored as float32, say) is not counted as above it.
+    return float(np.mean(np.mean(codes > np.float32(threshold), axis=1)))
