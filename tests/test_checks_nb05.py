@@ -10,6 +10,7 @@ import pytest
 from tests.check_verdicts import assert_wrong_with_hint
 from utils import vae
 from utils.checks import nb05
+from utils.gan import gan_losses
 from utils.vae import Sampling
 
 # ---- Right answers ------------------------------------------------------------
@@ -226,6 +227,66 @@ def loss_in_numpy(x, x_hat, z_mean, z_log_var, beta=1.0):
     ) + beta * kl_per_example(z_mean, z_log_var)
 
 
+def gan_losses_right(real_scores, fake_scores):
+    ops = keras.ops
+    real = ops.clip(ops.convert_to_tensor(real_scores), 1e-7, 1 - 1e-7)
+    fake = ops.clip(ops.convert_to_tensor(fake_scores), 1e-7, 1 - 1e-7)
+    return -ops.mean(ops.log(real)) - ops.mean(ops.log(1 - fake)), -ops.mean(ops.log(fake))
+
+
+def _np_scores(real_scores, fake_scores, clip=True):
+    real, fake = np.asarray(real_scores, "float64"), np.asarray(fake_scores, "float64")
+    if clip:
+        real, fake = np.clip(real, 1e-7, 1 - 1e-7), np.clip(fake, 1e-7, 1 - 1e-7)
+    return real, fake
+
+
+def gan_losses_numpy(real_scores, fake_scores):
+    real, fake = _np_scores(real_scores, fake_scores)
+    return -np.mean(np.log(real)) - np.mean(np.log(1 - fake)), -np.mean(np.log(fake))
+
+
+def gan_minimax_generator(real_scores, fake_scores):
+    real, fake = _np_scores(real_scores, fake_scores)
+    return -np.mean(np.log(real)) - np.mean(np.log(1 - fake)), np.mean(np.log(1 - fake))
+
+
+def gan_generator_on_real(real_scores, fake_scores):
+    real, fake = _np_scores(real_scores, fake_scores)
+    return -np.mean(np.log(real)) - np.mean(np.log(1 - fake)), -np.mean(np.log(real))
+
+
+def gan_swapped(real_scores, fake_scores):
+    real, fake = _np_scores(real_scores, fake_scores)
+    return -np.mean(np.log(1 - real)) - np.mean(np.log(fake)), -np.mean(np.log(fake))
+
+
+def gan_joined_batch(real_scores, fake_scores):
+    real, fake = _np_scores(real_scores, fake_scores)
+    joined = np.concatenate([np.log(real), np.log(1 - fake)])
+    return -np.mean(joined), -np.mean(np.log(fake))
+
+
+def gan_signs_flipped(real_scores, fake_scores):
+    real, fake = _np_scores(real_scores, fake_scores)
+    return np.mean(np.log(real)) + np.mean(np.log(1 - fake)), np.mean(np.log(fake))
+
+
+def gan_unclipped(real_scores, fake_scores):
+    real, fake = _np_scores(real_scores, fake_scores, clip=False)
+    with np.errstate(divide="ignore"):
+        return -np.mean(np.log(real)) - np.mean(np.log(1 - fake)), -np.mean(np.log(fake))
+
+
+def gan_per_example(real_scores, fake_scores):
+    real, fake = _np_scores(real_scores, fake_scores)
+    return -np.log(real), -np.log(fake)
+
+
+def gan_one_loss(real_scores, fake_scores):
+    return gan_losses_numpy(real_scores, fake_scores)[0]
+
+
 WRONG_ANSWERS = [
     (nb05.q1, sampling_class(draw_without_half), "the 0.5 is missing"),
     (nb05.q1, sampling_class(draw_log_var_as_std), "not the standard deviation"),
@@ -322,6 +383,15 @@ WRONG_ANSWERS = [
     (nb05.q7, "d", "this run says (b)"),
     (nb05.q7, "e", "expected one of ['a', 'b', 'c', 'd']"),
     (nb05.q8, "vae_20d", "expected a trained utils.vae.VAE"),
+    (nb05.q9, gan_minimax_generator, "is the minimax one"),
+    (nb05.q9, gan_generator_on_real, "uses the scores of the real images"),
+    (nb05.q9, gan_swapped, "real and generated are swapped"),
+    (nb05.q9, gan_joined_batch, "one mean over the joined batch"),
+    (nb05.q9, gan_signs_flipped, "each loss is minus a mean of logs"),
+    (nb05.q9, gan_unclipped, "clip the scores"),
+    (nb05.q9, gan_per_example, "as one number"),
+    (nb05.q9, gan_one_loss, "expected a pair"),
+    (nb05.q9, gan_losses_numpy(np.full(2, 0.5), np.full(2, 0.5)), "expected a function"),
 ]
 
 
@@ -355,7 +425,7 @@ def test_wrong_answers_get_a_message_and_a_hint(question, answer, message, capsy
 
 def test_every_question_of_notebook_05_has_wrong_answers_tested():
     tested = {question.name for question, _, _ in WRONG_ANSWERS}
-    assert tested == {f"q{n}" for n in range(1, 9)}
+    assert tested == {f"q{n}" for n in range(1, 10)}
     defined = {name for name in dir(nb05) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -381,6 +451,9 @@ def keras_ops_kl(z_mean, z_log_var):
         (nb05.q5, " C "),
         (nb05.q6, "a"),
         (nb05.q7, " B "),
+        (nb05.q9, gan_losses_right),
+        (nb05.q9, gan_losses_numpy),
+        (nb05.q9, gan_losses),
     ],
 )
 def test_right_answers_pass(question, answer, capsys):

@@ -75,6 +75,7 @@ MODULES = [
     "config",
     "data",
     "embeddings",
+    "gan",
     "layers",
     "metrics",
     "noise",
@@ -1415,6 +1416,34 @@ def specs_embeddings():
     spec.add("seed", seeds())
     out.append(spec)
     return out
+
+
+def specs_gan():
+    gan = importlib.import_module("utils.gan")
+
+    def target(kw, ctx):
+        return [_to_numpy(value) for value in gan.gan_losses(**kw)]
+
+    spec = Spec(
+        "gan",
+        "gan_losses",
+        lambda ctx: {
+            "real_scores": np.array([0.9, 0.6, 0.2], "float32"),
+            "fake_scores": np.array([0.1, 0.7], "float32"),
+        },
+        target,
+        check=_finite_result,
+    )
+    for name in ("real_scores", "fake_scores"):
+        spec.add(
+            name,
+            arr("nan", "inf", "empty", "string", "ragged", "None", "negative")
+            + [
+                const("two-columns", np.full((3, 2), 0.5, "float32")),
+                const("logits", np.array([3.0, -2.0], "float32")),
+            ],
+        )
+    return [spec]
 
 
 def specs_layers():
