@@ -15,9 +15,9 @@ from utils.checks import nb08
 build_layer_autoencoder = pretraining.build_layer_autoencoder
 
 
-def fine_tune(classifier, images, labels, steps=20, seed=0):
+def fine_tune(classifier, images, labels, steps=20, seed=0, learning_rate=1e-3):
     keras.utils.set_random_seed(seed)
-    return pretraining.fit_steps(classifier, images, labels, steps)
+    return pretraining.fit_steps(classifier, images, labels, steps, learning_rate=learning_rate)
 
 # ---- Right answers ------------------------------------------------------------
 
@@ -111,18 +111,19 @@ def set_encoder_trainable(model, trainable):
             layer.trainable = trainable
 
 
-def train_head_then_fine_tune(classifier, images, labels, head_steps, steps, after_head=None):
+def train_head_then_fine_tune(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
     set_encoder_trainable(classifier, False)
     fine_tune(classifier, images, labels, steps=head_steps)
     if after_head is not None:
         after_head(classifier)
     set_encoder_trainable(classifier, True)
-    return fine_tune(classifier, images, labels, steps=steps)
+    return fine_tune(classifier, images, labels, steps=steps, learning_rate=fine_tune_rate)
 
 
-def reference_two_phase(classifier, images, labels, head_steps, steps, after_head=None):
+def reference_two_phase(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
     return pretraining.head_then_fine_tune(
-        classifier, images, labels, head_steps, steps, after_head=after_head
+        classifier, images, labels, head_steps, steps, after_head=after_head,
+        fine_tune_rate=fine_tune_rate,
     )
 
 
@@ -213,14 +214,14 @@ def stack_wrong_sizes(pretrained_layers, dropout=0.5):
     return build_classifier([500, 250], dropout)
 
 
-def two_phase_without_freezing(classifier, images, labels, head_steps, steps, after_head=None):
+def two_phase_without_freezing(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
     fine_tune(classifier, images, labels, steps=head_steps)
     if after_head is not None:
         after_head(classifier)
     return fine_tune(classifier, images, labels, steps=steps)
 
 
-def two_phase_freezing_everything(classifier, images, labels, head_steps, steps, after_head=None):
+def two_phase_freezing_everything(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
     for layer in classifier.layers:
         layer.trainable = False
     fine_tune(classifier, images, labels, steps=head_steps)
@@ -231,7 +232,7 @@ def two_phase_freezing_everything(classifier, images, labels, head_steps, steps,
     return fine_tune(classifier, images, labels, steps=steps)
 
 
-def two_phase_never_unfreezing(classifier, images, labels, head_steps, steps, after_head=None):
+def two_phase_never_unfreezing(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
     set_encoder_trainable(classifier, False)
     fine_tune(classifier, images, labels, steps=head_steps)
     if after_head is not None:
@@ -239,14 +240,28 @@ def two_phase_never_unfreezing(classifier, images, labels, head_steps, steps, af
     return fine_tune(classifier, images, labels, steps=steps)
 
 
-def two_phase_without_hook(classifier, images, labels, head_steps, steps, after_head=None):
-    return train_head_then_fine_tune(classifier, images, labels, head_steps, steps)
+def two_phase_without_hook(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
+    return train_head_then_fine_tune(classifier, images, labels, head_steps, steps, fine_tune_rate)
 
 
-def two_phase_hook_at_the_end(classifier, images, labels, head_steps, steps, after_head=None):
-    history = train_head_then_fine_tune(classifier, images, labels, head_steps, steps)
+def two_phase_hook_at_the_end(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
+    history = train_head_then_fine_tune(classifier, images, labels, head_steps, steps, fine_tune_rate)
     after_head(classifier)
     return history
+
+
+def two_phase_one_rate(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
+    """The typical slip: the smaller rate is never passed on, step 2 runs at the usual one."""
+    return train_head_then_fine_tune(classifier, images, labels, head_steps, steps, 1e-3, after_head)
+
+
+def two_phase_small_rate_throughout(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
+    set_encoder_trainable(classifier, False)
+    fine_tune(classifier, images, labels, steps=head_steps, learning_rate=fine_tune_rate)
+    if after_head is not None:
+        after_head(classifier)
+    set_encoder_trainable(classifier, True)
+    return fine_tune(classifier, images, labels, steps=steps, learning_rate=fine_tune_rate)
 
 
 WRONG_ANSWERS = [
@@ -278,6 +293,8 @@ WRONG_ANSWERS = [
     (nb08.q4, two_phase_never_unfreezing, "are still frozen at the end"),
     (nb08.q4, two_phase_without_hook, "after_head was called 0 times"),
     (nb08.q4, two_phase_hook_at_the_end, "changed in the head phase"),
+    (nb08.q4, two_phase_one_rate, "the second phase trained at a learning rate of 0.001"),
+    (nb08.q4, two_phase_small_rate_throughout, "the head phase trained at fine_tune_rate"),
     (nb08.q4, 3, "expected the function train_head_then_fine_tune"),
     (nb08.q6, "a", "pretraining removes none of them"),
     (nb08.q6, "b", "pretraining never sees a label"),
@@ -285,6 +302,10 @@ WRONG_ANSWERS = [
     (nb08.q7, "b", "the point is which 100"),
     (nb08.q7, "c", "it makes it repeatable"),
     (nb08.q7, 1, "expected one of ['a', 'b', 'c']"),
+    (nb08.q9, "a", "step 2 trains every weight"),
+    (nb08.q9, "b", "a step costs the same whatever its learning rate"),
+    (nb08.q9, "c", "Adam's steps do not grow"),
+    (nb08.q9, "e", "expected one of ['a', 'b', 'c', 'd']"),
 ]
 
 
@@ -339,7 +360,7 @@ def test_unfreezing_without_compiling_again_is_caught(capsys):
     """Keras reads `trainable` when it compiles: on TensorFlow a second fit without
     compile reuses the traced step, so the encoders stay frozen."""
 
-    def two_phase_compiled_once(classifier, images, labels, head_steps, steps, after_head=None):
+    def two_phase_compiled_once(classifier, images, labels, head_steps, steps, fine_tune_rate=1e-3, after_head=None):
         set_encoder_trainable(classifier, False)
         classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         classifier.fit(images, labels, epochs=2, verbose=0)
@@ -355,7 +376,7 @@ def test_unfreezing_without_compiling_again_is_caught(capsys):
 
 def test_every_question_of_notebook_08_has_wrong_answers_tested():
     tested = {question.name for question, _, _ in WRONG_ANSWERS + WRONG_CALLS}
-    assert tested == {f"q{n}" for n in range(1, 9)}
+    assert tested == {f"q{n}" for n in range(1, 10)}
     defined = {name for name in dir(nb08) if name[0] == "q" and name[1:].isdigit()}
     assert tested == defined
 
@@ -372,6 +393,7 @@ def test_every_question_of_notebook_08_has_wrong_answers_tested():
         (nb08.q4, reference_two_phase),
         (nb08.q6, " C "),
         (nb08.q7, "a"),
+        (nb08.q9, "d"),
     ],
 )
 def test_right_answers_pass(question, answer, capsys):

@@ -70,6 +70,24 @@ def test_head_then_fine_tune_freezes_then_unfreezes():
     assert pretraining.changed_weights(model.get_layer("hidden_1"), start) > 0
 
 
+def test_head_then_fine_tune_takes_the_smaller_rate_in_phase_2():
+    keras.utils.set_random_seed(0)
+    model = _classifier()
+    rates = {}
+
+    def after_head(classifier):
+        rates["head"] = float(keras.ops.convert_to_numpy(classifier.optimizer.learning_rate))
+
+    labels = np.arange(48) % 10
+    pretraining.head_then_fine_tune(
+        model, IMAGES, labels, 2, 2, after_head=after_head, fine_tune_rate=1e-4
+    )
+    assert np.isclose(rates["head"], 1e-3)
+    assert np.isclose(float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)), 1e-4)
+    with pytest.raises(ValueError, match="Expected `fine_tune_rate`"):
+        pretraining.head_then_fine_tune(model, IMAGES, labels, 1, 1, fine_tune_rate=0.0)
+
+
 def test_set_encoder_trainable_touches_only_hidden_layers():
     model = _classifier()
     pretraining.set_encoder_trainable(model, False)

@@ -3134,6 +3134,7 @@ def specs_pretraining():
         },
     )
     head.add("images", arr("nan", "string", "None"))
+    head.add("fine_tune_rate", [const("zero", 0.0), const("string", "small")])
     changed = Spec(
         "pretraining",
         "changed_weights",

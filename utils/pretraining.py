@@ -18,7 +18,13 @@ import keras
 import numpy as np
 
 from utils import noise
-from utils.validation import as_float_array, check_fraction, check_int, check_positive_int
+from utils.validation import (
+    as_float_array,
+    check_fraction,
+    check_int,
+    check_number,
+    check_positive_int,
+)
 
 
 def build_layer_autoencoder(input_dim, hidden_units, name):
@@ -146,14 +152,22 @@ def fit_steps(classifier, images, labels, steps, batch_size=32, learning_rate=1e
 
 
 def head_then_fine_tune(
-    classifier, images, labels, head_steps, steps, after_head=None, train=fit_steps
+    classifier,
+    images,
+    labels,
+    head_steps,
+    steps,
+    after_head=None,
+    train=fit_steps,
+    fine_tune_rate=None,
 ):
     """Train the head on frozen encoders, then every weight (two-phase fine-tuning).
 
     Phase 1 freezes the ``hidden_*`` layers and trains the rest (the softmax head) for
     about ``head_steps`` steps; ``after_head(classifier)``, if given, is called then.
     Phase 2 unfreezes them, compiles again and trains every weight for about ``steps``
-    steps.
+    steps, at Adam's learning rate ``fine_tune_rate`` when it is given (usually smaller
+    than the head's, so that the few labels move the pretrained weights only a little).
 
     Args:
         classifier: keras.Model with layers ``hidden_1``, ... and a trainable head.
@@ -161,17 +175,26 @@ def head_then_fine_tune(
         head_steps, steps: ints >= 1, the steps of each phase.
         after_head: None or a function of the classifier, called between the phases.
         train: function (classifier, images, labels, steps) -> History that compiles
-            and trains; ``fit_steps`` by default.
+            and trains; ``fit_steps`` by default. With ``fine_tune_rate`` it is also
+            given ``learning_rate=fine_tune_rate`` in phase 2.
+        fine_tune_rate: None (phase 2 trains at ``train``'s own rate) or a float > 0.
 
     Returns:
         the History of phase 2.
+
+    Raises:
+        ValueError: ``fine_tune_rate`` neither None nor a number > 0.
     """
+    if fine_tune_rate is not None:
+        check_number(fine_tune_rate, "fine_tune_rate", low=0, low_open=True)
     set_encoder_trainable(classifier, False)
     train(classifier, images, labels, head_steps)
     if after_head is not None:
         after_head(classifier)
     set_encoder_trainable(classifier, True)
-    return train(classifier, images, labels, steps)
+    if fine_tune_rate is None:
+        return train(classifier, images, labels, steps)
+    return train(classifier, images, labels, steps, learning_rate=fine_tune_rate)
 
 
 def changed_weights(layer, reference_weights):

@@ -361,6 +361,18 @@ def _same(first, second):
     return all(np.array_equal(a, b) for a, b in zip(first, second))
 
 
+# The check's step-2 rate: far from fine_tune's default (1e-3), so the two are told apart.
+PROBE_FINE_TUNE_RATE = 1e-4
+
+
+def _learning_rate(model):
+    """Return the learning rate of the optimiser ``model`` was last compiled with."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        return None
+    return float(np.asarray(to_numpy(optimizer.learning_rate)))
+
+
 def _check_two_phase(train_head_then_fine_tune):
     import contextlib
     import io
@@ -377,11 +389,15 @@ def _check_two_phase(train_head_then_fine_tune):
             {
                 "same_model": classifier is model,
                 "weights": _weights_of(model),
+                "rate": _learning_rate(classifier),
             }
         )
 
     with contextlib.redirect_stdout(io.StringIO()):
-        train_head_then_fine_tune(model, images, labels, 5, 5, after_head=after_head)
+        train_head_then_fine_tune(
+            model, images, labels, 5, 5, fine_tune_rate=PROBE_FINE_TUNE_RATE,
+            after_head=after_head,
+        )
     expect(
         len(seen) == 1,
         f"after_head was called {len(seen)} times: call it once, with the classifier, "
@@ -416,9 +432,22 @@ def _check_two_phase(train_head_then_fine_tune):
         "trainable back to True, compile again (Keras reads `trainable` when it "
         "compiles) and train every weight for `steps` steps",
     )
+    head_rate, end_rate = seen[0]["rate"], _learning_rate(model)
+    expect(
+        head_rate is None or not np.isclose(head_rate, PROBE_FINE_TUNE_RATE),
+        f"the head phase trained at fine_tune_rate={PROBE_FINE_TUNE_RATE:g}: step 1 "
+        "trains a new, random head and takes fine_tune's usual rate; only step 2, on "
+        "the pretrained weights, takes the smaller fine_tune_rate",
+    )
+    expect(
+        end_rate is not None and np.isclose(end_rate, PROBE_FINE_TUNE_RATE),
+        f"with fine_tune_rate={PROBE_FINE_TUNE_RATE:g} the second phase trained at a "
+        f"learning rate of {end_rate:g}: train every weight at fine_tune_rate (fine_tune "
+        "takes a learning_rate)",
+    )
     return (
-        "the head learned on frozen encoders, then every weight was fine-tuned: "
-        "frozen flags and weights behave as in the reference."
+        "the head learned on frozen encoders, then every weight was fine-tuned at the "
+        "smaller rate: frozen flags, weights and rates behave as in the reference."
     )
 
 
@@ -460,8 +489,8 @@ def _check_why_few_labels(answer):
     letter = expect_choice(answer, {"a", "b", "c"})
     expect(
         letter != "a",
-        "fine-tuning trains all 520,260 weights: pretraining removes none of them, it "
-        "sets the values they start from",
+        "step 2 fine-tunes every weight of the classifier: pretraining removes none of "
+        "them, it sets the values they start from",
     )
     expect(
         letter != "b",
@@ -488,6 +517,30 @@ def _check_why_same_subsets(answer):
     return (
         "with 100 labels, which 100 matters by several points: only the same subsets "
         "make the difference between methods a difference of methods."
+    )
+
+
+def _check_why_smaller_rate(answer):
+    letter = expect_choice(answer, {"a", "b", "c", "d"})
+    expect(
+        letter != "a",
+        "step 2 trains every weight, the encoders' too, not only the softmax layer: "
+        "the rate sets how far the labels may move the pretrained weights",
+    )
+    expect(
+        letter != "b",
+        "a step costs the same whatever its learning rate: the rate scales the size "
+        "of the update, not the work of computing it",
+    )
+    expect(
+        letter != "c",
+        "Adam's steps do not grow as training goes on; the rate is smaller in step 2 "
+        "because of where the weights start, not because of the optimiser",
+    )
+    return (
+        "the pretrained weights already hold what the unlabelled images taught; small "
+        "steps let the few labels adjust them without dragging them far to fit those "
+        "labels."
     )
 
 
@@ -572,11 +625,12 @@ q4 = Question(
     _check_two_phase,
     [
         "two phases: the head learns while the encoders stay fixed, then everything "
-        "learns together. Keras takes note of what is trainable when a model is "
-        "compiled.",
+        "learns together with a smaller learning rate. Keras takes note of what is "
+        "trainable when a model is compiled.",
         "set layer.trainable on the layers whose name starts with 'hidden', run "
-        "fine_tune (it compiles) for head_steps, call after_head(classifier), set "
-        "them trainable again and run fine_tune for steps.",
+        "fine_tune (it compiles) for head_steps at its usual rate, call "
+        "after_head(classifier), set them trainable again and run fine_tune for "
+        "steps with learning_rate set to fine_tune_rate.",
     ],
 )
 q5 = Question(
@@ -621,6 +675,17 @@ q8 = Question(
         "the spread labels are only as good as the neighbour graph they travel on.",
         "in section 5: graph_size (None for all images), the codes the graph is "
         "built on (first layer, top layer, end-to-end), alpha, and spread_epochs.",
+    ],
+)
+q9 = Question(
+    "08",
+    "q9",
+    _check_why_smaller_rate,
+    [
+        "in step 2, which weights does the learning rate act on, and where do they "
+        "start?",
+        "compare what the pretrained weights hold with what 100 labels can tell; the "
+        "learning rate sets how far each step moves every weight.",
     ],
 )
 
