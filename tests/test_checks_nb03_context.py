@@ -97,13 +97,13 @@ WRONG_BLOCKS = [
         lambda images, num_blocks, block_size, seed: random_blocks(
             images, num_blocks, block_size, seed, extra=0
         ),
-        "never reaches the last row or column",
+        "no block ever reaches the last row or column",
     ),
     (
         lambda images, num_blocks, block_size, seed: random_blocks(
             images, num_blocks, block_size, seed, low=1
         ),
-        "never reaches the first row or column",
+        "no block ever reaches the first row or column",
     ),
     (
         lambda images, num_blocks, block_size, seed: random_blocks(

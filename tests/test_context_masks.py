@@ -60,7 +60,7 @@ def test_random_blocks_are_whole_squares_covering_up_to_a_quarter():
     _, hole = noise.random_blocks(IMAGES, num_blocks=4, block_size=7, seed=3)
     per_image = hole.reshape(len(hole), -1).sum(axis=1)
     assert per_image.min() >= 49 and per_image.max() <= 4 * 49
-    assert np.mean(per_image == 196) > 0.5  # mostly no overlap
+    assert 0.18 < per_image.mean() / 784 < 0.25  # overlaps cover some pixels twice
     assert np.all(_covered_by_full_squares(hole, 7) == (hole == 1))
     coverage = hole.mean(axis=0)
     # Every pixel, corners and last row included, can be covered.
