@@ -13,6 +13,7 @@ the form "Expected ... Received: ...".
 
 import keras
 import numpy as np
+from scipy import ndimage
 
 from utils.validation import (
     as_float_array,
@@ -260,9 +261,9 @@ def random_region(images, fraction=0.25, smoothness=3.0, seed=0):
     The "random region" of Pathak et al. (2016), section 3.3, removes arbitrary shapes
     (object outlines from PASCAL VOC segmentations, deformed and pasted at random
     places) covering up to 1/4 of the image. MNIST has no such outlines, so the shapes
-    here are drawn: Gaussian noise, blurred with a Gaussian kernel of standard
-    deviation ``smoothness`` pixels (rescaled so that its spread is the same near the
-    border as in the middle), and the ``round(fraction * height * width)`` pixels where
+    here are drawn: Gaussian noise (``keras.random``), blurred with a Gaussian kernel of
+    standard deviation ``smoothness`` pixels (``scipy.ndimage.gaussian_filter``,
+    rescaled so that its spread is the same near the border as in the middle), and the ``round(fraction * height * width)`` pixels where
     it is highest form the region: one or a few irregular blobs at random places.
 
     Args:
@@ -288,20 +289,25 @@ def random_region(images, fraction=0.25, smoothness=3.0, seed=0):
     generator = seed_generator(seed)
     n, height, width = images.shape[:3]
     count = int(round(float(fraction) * height * width))
-    field = keras.random.normal((n, height, width, 1), seed=generator)
-    radius = int(np.ceil(3 * smoothness))
-    steps = np.arange(-radius, radius + 1, dtype="float32")
-    profile = np.exp(-0.5 * (steps / smoothness) ** 2)
-    kernel = np.outer(profile, profile).astype("float32")[:, :, None, None]
-    blurred = keras.ops.conv(field, kernel, padding="same")
+    field = _to_numpy(keras.random.normal((n, height, width), seed=generator))
+    # SciPy's Gaussian filter, along the rows and columns of each image (not across
+    # images), with zeros beyond the border.
+    blur = {"mode": "constant", "truncate": 3.0}
+    blurred = ndimage.gaussian_filter(field, (0, smoothness, smoothness), **blur)
     # Near the border the kernel covers fewer pixels, so the blur varies less there:
-    # divide by its standard deviation at each pixel to give every pixel the same odds.
-    ones = np.ones((1, height, width, 1), "float32")
-    spread = keras.ops.sqrt(keras.ops.conv(ones, kernel**2, padding="same"))
-    values = keras.ops.reshape(blurred / spread, (n, height * width))
+    # divide by its standard deviation at each pixel, the root of the sum of the squared
+    # kernel weights inside the image (a squared Gaussian is a Gaussian of standard
+    # deviation smoothness / sqrt 2, up to a constant factor that does not matter here).
+    narrow = smoothness / np.sqrt(2.0)
+    ones = np.ones((height, width), "float32")
+    spread = np.sqrt(
+        ndimage.gaussian_filter(ones, narrow, mode="constant", truncate=3.0 * np.sqrt(2))
+    )
+    values = (blurred / spread).reshape(n, height * width)
     if count == 0:
         inside = np.zeros((n, height, width), bool)
     else:
-        threshold = keras.ops.top_k(values, count, sorted=True)[0][:, -1:]
-        inside = keras.ops.reshape(values >= threshold, (n, height, width))
+        # The count-th largest value of each image is its threshold.
+        threshold = -np.partition(-values, count - 1, axis=1)[:, count - 1 : count]
+        inside = (values >= threshold).reshape(n, height, width)
     return _blank(images, inside)
