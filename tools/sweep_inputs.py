@@ -1646,6 +1646,47 @@ def specs_noise():
     spec.add("block_size", counts(huge=6))
     spec.add("seed", seeds())
     out.append(spec)
+    def rgb():
+        return images(rgb=lambda g: np.ones((2, 6, 6, 3), "float32") * 0.5)
+
+    spec = Spec(
+        "noise", "central_mask", lambda ctx: {"images": _unit((3, 6, 6)), "size": 2}
+    )
+    spec.add("images", rgb())
+    spec.add("size", counts(huge=6))
+    out.append(spec)
+    spec = Spec(
+        "noise",
+        "random_blocks",
+        lambda ctx: {
+            "images": _unit((3, 6, 6)),
+            "num_blocks": 2,
+            "block_size": 2,
+            "seed": 0,
+        },
+    )
+    spec.add("images", rgb())
+    spec.add("num_blocks", counts())
+    spec.add("block_size", counts(huge=6))
+    spec.add("seed", seeds())
+    out.append(spec)
+    spec = Spec(
+        "noise",
+        "random_region",
+        lambda ctx: {
+            "images": _unit((3, 6, 6)),
+            "fraction": 0.25,
+            "smoothness": 1.0,
+            "seed": 0,
+        },
+    )
+    spec.add("images", rgb())
+    spec.add("fraction", fractions())
+    spec.add(
+        "smoothness", numbers("0", "negative", "nan", "inf", "string", "bool", "None")
+    )
+    spec.add("seed", seeds())
+    out.append(spec)
     return out
 
 
@@ -1763,6 +1804,18 @@ def specs_plots():
     )
     spec.add("num_filters", counts())
     spec.add("num_columns", counts())
+    out.append(spec)
+    spec = Spec(
+        "plots",
+        "filter_images",
+        lambda ctx: {"kernel": _rng().normal(size=(16, 3)), "num_filters": 2},
+    )
+    spec.add(
+        "kernel",
+        arr("nan", "inf", "empty", "wrong-rank", "string", "None")
+        + [const("not-square", np.zeros((10, 3)))],
+    )
+    spec.add("num_filters", counts())
     out.append(spec)
     return out
 

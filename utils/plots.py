@@ -269,6 +269,32 @@ def filter_grid(kernel, num_filters=64, num_columns=16):
         ValueError: for a kernel that is not a finite 2-D array with a square number
             of rows, or counts that are not positive ints.
     """
+    filters = filter_images(kernel, num_filters)
+    check_positive_int(num_columns, "num_columns")
+    return image_grid(filters, num_columns=num_columns, cmap="gray")
+
+
+def filter_images(kernel, num_filters=64):
+    """Return the first hidden units' incoming weights as images, each scaled to [0, 1].
+
+    Column j of a Dense kernel holds the weights from every pixel to unit j: reshaped to
+    the image's side, it is the pattern that unit responds to most (the "filters" that
+    Vincent et al. 2008 show). Each filter is scaled by its own minimum and maximum,
+    (w - min) / (max - min), so weak and strong units are both visible; a constant
+    filter becomes 0 everywhere.
+
+    Args:
+        kernel: a finite Dense kernel of shape (side*side, units), e.g. (784, 500).
+        num_filters: positive int, how many units (the first ones; all of them when the
+            kernel has fewer).
+
+    Returns:
+        float32 array of shape (min(num_filters, units), side, side), values in [0, 1].
+
+    Raises:
+        ValueError: for a kernel that is not a finite 2-D array with a square number
+            of rows, or a ``num_filters`` that is not a positive int.
+    """
     kernel = as_float_array(kernel, "kernel")
     if kernel.ndim != 2 or kernel.size == 0:
         raise ValueError(
@@ -276,9 +302,7 @@ def filter_grid(kernel, num_filters=64, num_columns=16):
             f"Received: shape={kernel.shape}"
         )
     check_positive_int(num_filters, "num_filters")
-    check_positive_int(num_columns, "num_columns")
     filters = images_as_batch(kernel.T[:num_filters], "kernel columns")
     low = filters.min(axis=(1, 2), keepdims=True)
     high = filters.max(axis=(1, 2), keepdims=True)
-    filters = (filters - low) / np.maximum(high - low, 1e-12)
-    return image_grid(filters, num_columns=num_columns, cmap="gray")
+    return ((filters - low) / np.maximum(high - low, 1e-12)).astype("float32")

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from utils import metrics, noise
+from utils import metrics, noise, plots
 from utils.checks import (
     Question,
     Wrong,
@@ -555,6 +555,224 @@ def _check_challenge(model, images):
     )
 
 
+
+# ---- q11: context encoders' random blocks, compared with noise.random_blocks ---------
+
+# Positive pixels everywhere, so that a 0 in the output can only come from a block.
+BLOCK_IMAGES = _RNG.uniform(0.05, 1.0, (300, 28, 28)).astype("float32")
+SMALL_IMAGES = _RNG.uniform(0.05, 1.0, (200, 20, 20)).astype("float32")
+
+
+def _full_squares(hole, side):
+    """True where a hole pixel lies in a side x side square wholly inside the hole (and
+    so wholly inside the image)."""
+    n, height, width = hole.shape
+    sums = np.zeros((n, height + 1, width + 1))
+    sums[:, 1:, 1:] = hole.cumsum(axis=1).cumsum(axis=2)
+    boxes = (
+        sums[:, side:, side:]
+        - sums[:, :-side, side:]
+        - sums[:, side:, :-side]
+        + sums[:, :-side, :-side]
+    )
+    corners = boxes == side * side
+    covered = np.zeros(hole.shape, bool)
+    for row in range(side):
+        for column in range(side):
+            covered[
+                :, row : row + corners.shape[1], column : column + corners.shape[2]
+            ] |= corners
+    return covered
+
+
+def _blocks(function, images, num_blocks, block_size, seed):
+    """Call the learner's function on a copy; return (corrupted, hole) as float arrays."""
+    given = images.copy()
+    result = function(given, num_blocks, block_size, seed=seed)
+    expect(
+        np.array_equal(given, images),
+        "you changed `images` in place: return a new array for the corrupted images",
+    )
+    expect(
+        isinstance(result, (tuple, list)) and len(result) == 2,
+        f"expected a pair (corrupted, hole), got {type(result).__name__}",
+    )
+    corrupted, hole = (to_numpy(part) for part in result)
+    for name, part in (("corrupted", corrupted), ("hole", hole)):
+        expect(
+            part.shape == images.shape,
+            f"expected `{name}` of the shape of `images` {images.shape}, got "
+            f"{part.shape}",
+        )
+        expect(
+            part.dtype == np.float32,
+            f"expected `{name}` as float32, got {part.dtype}: convert it with "
+            ".astype('float32') (the models multiply and subtract with it)",
+        )
+    expect(
+        bool(np.all((hole == 0.0) | (hole == 1.0))),
+        "`hole` should hold only 0 (a kept pixel) and 1 (a blanked pixel)",
+    )
+    return corrupted, hole
+
+
+def _check_random_blocks(random_blocks):
+    expect_callable(random_blocks, "the function random_blocks")
+    num_blocks, block_size = 4, 7
+    corrupted, hole = _blocks(random_blocks, BLOCK_IMAGES, num_blocks, block_size, 0)
+    share = float(hole.mean())
+    _, reference = noise.random_blocks(BLOCK_IMAGES, num_blocks, block_size, seed=0)
+    expected = float(reference.mean())
+    expect(
+        share < 0.5,
+        f"`hole` is 1 on {share:.0%} of the pixels: it should be 1 inside the blocks "
+        "and 0 elsewhere, not the other way round",
+    )
+    expect(
+        not np.allclose(corrupted, BLOCK_IMAGES * hole),
+        "you kept the pixels inside the blocks and blanked the rest: multiply by "
+        "(1 - hole)",
+    )
+    expect(
+        np.allclose(corrupted, BLOCK_IMAGES * (1.0 - hole)),
+        "`corrupted` should be 0 where `hole` is 1 and equal to `images` elsewhere",
+    )
+    expect(
+        not np.all(hole == hole[:1]),
+        "every image got the same blocks: draw the corners for each image on its own",
+    )
+    again = _blocks(random_blocks, BLOCK_IMAGES, num_blocks, block_size, 0)[1]
+    expect(
+        np.array_equal(again, hole),
+        "the same seed gave other blocks: make the generator from `seed`",
+    )
+    other = _blocks(random_blocks, BLOCK_IMAGES, num_blocks, block_size, 1)[1]
+    expect(
+        not np.array_equal(other, hole),
+        "seed=0 and seed=1 gave the same blocks: use the `seed` argument",
+    )
+    expect(
+        bool(np.all(_full_squares(hole, block_size) == (hole == 1.0))),
+        f"some blanked pixels are not part of a whole {block_size} x {block_size} "
+        "square inside the image: a block that starts too near the border is cut "
+        "off. Draw each top-left corner so that the whole square fits",
+    )
+    per_image = hole.reshape(len(hole), -1).sum(axis=1)
+    expect(
+        per_image.max() <= num_blocks * block_size**2,
+        f"an image has {per_image.max():.0f} blanked pixels: {num_blocks} blocks of "
+        f"{block_size} x {block_size} cover at most {num_blocks * block_size**2}",
+    )
+    expect(
+        abs(share - expected) <= 0.015,
+        f"the blocks cover {share:.1%} of the pixels on average with num_blocks=4 and "
+        f"block_size=7; noise.random_blocks covers {expected:.1%} (four squares of 49 "
+        "pixels each, less where they overlap): draw `num_blocks` corners per image",
+    )
+    expect(
+        hole[:, -1, :].any() and hole[:, :, -1].any(),
+        "no block ever reaches the last row or column: the top-left corner can be "
+        "anywhere from 0 to height - block_size, that value included (NumPy's and "
+        "Keras's upper bounds are exclusive)",
+    )
+    expect(
+        hole[:, 0, :].any() and hole[:, :, 0].any(),
+        "no block ever reaches the first row or column: corners start at 0",
+    )
+    small = _blocks(random_blocks, SMALL_IMAGES, 2, 5, 3)[1]
+    _, small_reference = noise.random_blocks(SMALL_IMAGES, 2, 5, seed=3)
+    expect(
+        bool(np.all(_full_squares(small, 5) == (small == 1.0)))
+        and abs(float(small.mean()) - float(small_reference.mean())) <= 0.015
+        and small[:, -1, :].any(),
+        "on 20 x 20 images with num_blocks=2 and block_size=5 the blocks are not two "
+        f"whole 5 x 5 squares per image ({small.mean():.1%} of the pixels, "
+        f"noise.random_blocks: {small_reference.mean():.1%}): use `num_blocks`, "
+        "`block_size` and the images' own height and width",
+    )
+    return (
+        f"{num_blocks} random {block_size} x {block_size} squares per image, wholly "
+        f"inside it: {share:.1%} of the pixels blanked here, {expected:.1%} with "
+        "noise.random_blocks."
+    )
+
+
+# ---- q12: a hidden unit's weights as an image, compared with plots.filter_images ----
+
+# A kernel (784, 40) whose units have very different scales, and whose filters are not
+# symmetric, so that a transposed image or one global scale shows.
+_KERNEL = (
+    _RNG.normal(size=(784, 40)) * np.geomspace(0.01, 10.0, 40)
+    + np.linspace(-1.0, 1.0, 784)[:, None]
+).astype("float32")
+
+
+def _check_filter_images(filters_as_images):
+    expect_callable(filters_as_images, "the function filters_as_images")
+    kernel = _KERNEL.copy()
+    output = filters_as_images(kernel, 25)
+    expect(output is not None, "your function returned None: return the images")
+    expect(np.array_equal(kernel, _KERNEL), "you changed `kernel` in place")
+    output = to_numpy(output)
+    expected = plots.filter_images(_KERNEL, 25)
+    expect(
+        output.shape == expected.shape,
+        f"expected {expected.shape} (25 filters of 28 x 28) for a kernel of shape "
+        f"{_KERNEL.shape} and num_units=25, got {output.shape}",
+    )
+    expect(
+        output.dtype == np.float32,
+        f"expected float32 images, got {output.dtype}: convert with .astype('float32')",
+    )
+    expect(bool(np.all(np.isfinite(output))), "the images have NaN or infinite values")
+
+    def scaled(filters, axes=(1, 2)):
+        low = filters.min(axis=axes, keepdims=True)
+        high = filters.max(axis=axes, keepdims=True)
+        return (filters - low) / (high - low)
+
+    rows = scaled(_KERNEL.reshape(-1, 28, 28)[:25])
+    expect(
+        not np.allclose(output, rows, atol=1e-4),
+        "your images are cut from the kernel's rows: row i holds the weights from "
+        "pixel i to every unit. Unit j's 784 weights are column j, kernel[:, j]",
+    )
+    expect(
+        not np.allclose(output, expected.transpose(0, 2, 1), atol=1e-4),
+        "your images are transposed (rows and columns swapped): reshape each column "
+        "to (28, 28) in the usual row-major order, as the pixels were flattened",
+    )
+    low, high = float(output.min()), float(output.max())
+    expect(
+        low >= -1e-6 and high <= 1 + 1e-6,
+        f"the values range over [{low:.2f}, {high:.2f}]: scale each filter to [0, 1]",
+    )
+    whole = scaled(_KERNEL.T[:25].reshape(-1, 28, 28), axes=(0, 1, 2))
+    expect(
+        not np.allclose(output, whole, atol=1e-4),
+        "you scaled all the filters with one minimum and maximum: the units' weights "
+        "differ in size, so the weak ones come out flat gray. Scale each filter by its "
+        "own minimum and maximum",
+    )
+    expect(
+        np.allclose(output.min(axis=(1, 2)), 0.0, atol=1e-4)
+        and np.allclose(output.max(axis=(1, 2)), 1.0, atol=1e-4),
+        "each filter should run from exactly 0 (its smallest weight) to 1 (its "
+        "largest): subtract its minimum, then divide by its maximum minus its minimum",
+    )
+    expect(
+        np.allclose(output, expected, atol=1e-4),
+        "the images are scaled to [0, 1] but are not the kernel's first 25 columns: "
+        "take kernel[:, j] for j = 0 to num_units - 1",
+    )
+    few = to_numpy(filters_as_images(_KERNEL[:, :6], 6))
+    expect(
+        few.shape == (6, 28, 28),
+        f"a kernel of 6 units and num_units=6 gave shape {few.shape}: use num_units",
+    )
+    return "each of the first units' 784 weights as a 28 x 28 image, scaled to [0, 1]."
+
+
 q1 = Question(
     "03",
     "q1",
@@ -669,6 +887,35 @@ q10 = Question(
         "fit_on_corrupted with corruption('gaussian', 0.4) and more epochs, on more "
         "training images; build_conv_autoencoder or build_dense_autoencoder both fit "
         "the check (28 × 28 × 1 or 784 inputs).",
+    ],
+)
+
+
+q11 = Question(
+    "03",
+    "q11",
+    _check_random_blocks,
+    [
+        "each image gets `num_blocks` squares of its own: for each, a random top-left "
+        "corner chosen so that the whole square fits inside the image; `hole` marks "
+        "their pixels, possibly overlapping.",
+        "a generator from `seed` draws integer corners with .integers(0, height - "
+        "block_size + 1) (the upper bound is exclusive), for every image and block; a "
+        "float32 array of zeros of the images' shape gets 1 on each square's slice; "
+        "the corrupted images are the images times (1 - hole).",
+    ],
+)
+q12 = Question(
+    "03",
+    "q12",
+    _check_filter_images,
+    [
+        "unit j's incoming weights are column j of the kernel, one per pixel: 784 "
+        "numbers that make a 28 x 28 image. Then stretch each image on its own so "
+        "that it runs from 0 to 1.",
+        "transpose the kernel so that units come first, keep the first num_units, "
+        "reshape to (num_units, 28, 28); the minimum and maximum over axes (1, 2) with "
+        "keepdims=True give each filter's own range to subtract and divide by.",
     ],
 )
 
