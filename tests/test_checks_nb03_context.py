@@ -40,7 +40,7 @@ def keras_random_blocks(images, num_blocks, block_size, seed):
     inside = (rows >= top) & (rows < top + block_size) & (cols >= left)
     inside = inside & (cols < left + block_size)
     hole = keras.ops.cast(keras.ops.any(inside, axis=1), "float32")
-    return images * (1.0 - hole), hole
+    return keras.ops.convert_to_tensor(images, "float32") * (1.0 - hole), hole
 
 
 def blocks_cut_by_the_border(images, num_blocks, block_size, seed):

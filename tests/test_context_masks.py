@@ -63,8 +63,10 @@ def test_random_blocks_are_whole_squares_covering_up_to_a_quarter():
     assert 0.18 < per_image.mean() / 784 < 0.25  # overlaps cover some pixels twice
     assert np.all(_covered_by_full_squares(hole, 7) == (hole == 1))
     coverage = hole.mean(axis=0)
-    # Every pixel, corners and last row included, can be covered.
-    assert coverage.min() > 0 and coverage[-1].min() > 0 and coverage[:, -1].min() > 0
+    # Blocks reach every row and column, the last ones included (a single corner pixel is
+    # covered by one start position in 22 x 22, too rare to ask of every one on any backend).
+    assert coverage.max(axis=1).min() > 0 and coverage.max(axis=0).min() > 0
+    assert coverage[-1].max() > 0 and coverage[:, -1].max() > 0
     assert not np.array_equal(hole[0], hole[1])
 
 
