@@ -25,7 +25,14 @@ Bad input raises ``ValueError`` in the form "Expected ... Received: ...".
 import keras
 import numpy as np
 
-from utils.validation import check_choice, check_fraction, check_int, check_positive_int
+from utils.validation import (
+    check_choice,
+    check_fraction,
+    check_int,
+    check_positive_int,
+    int_vector,
+    string_list,
+)
 
 LANGUAGES = ("de", "en", "fr")  # a tuple: check_choice then also refuses unhashable values
 PAD, START, END = 0, 1, 2
@@ -43,17 +50,10 @@ def language_token(language):
 
 
 def _numbers(numbers, name="numbers"):
-    array = np.asarray(numbers) if not isinstance(numbers, str) else np.asarray([])
-    if (
-        array.ndim != 1
-        or len(array) == 0
-        or not np.issubdtype(array.dtype, np.integer)
-        or array.min() < 0
-    ):
+    array = int_vector(numbers, name)
+    if array.min() < 0:
         raise ValueError(
-            f"Expected `{name}` as a non-empty vector of whole numbers >= 0. "
-            f"Received: {type(numbers).__name__} of shape {array.shape}, "
-            f"dtype={array.dtype}"
+            f"Expected `{name}` as whole numbers >= 0. Received: a minimum of {array.min()}"
         )
     return array
 
@@ -366,10 +366,7 @@ def dot_attention(queries, values):
 
 
 def _texts(values, name):
-    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
-        raise ValueError(
-            f"Expected `{name}` as a list of str. Received: {type(values).__name__}"
-        )
+    string_list(values, name)
     return list(values)
 
 
