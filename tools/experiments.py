@@ -103,7 +103,7 @@ DEEP_AUTOENCODER = Experiment(
 
 # --- 02 and 03: keras-io's convolutional autoencoder and denoiser ----------------------------
 CONV_EPOCHS = 30
-DENOISE_EPOCHS = 30
+DENOISE_EPOCHS = 10
 NOISE_FACTOR = 0.4
 
 
@@ -170,6 +170,35 @@ CONV_AUTOENCODER = Experiment(
 )
 
 
+def build_conv_denoiser():
+    """The denoiser: the same 7x7x32 code, one more 3x3 convolution at each scale, batch norm.
+
+    Conv2D 32 (stride 2), Conv2D 32, Conv2D 32 (stride 2) to the 7x7x32 code; Conv2D 32,
+    Conv2DTranspose 32 (stride 2), Conv2D 32, Conv2DTranspose 16 (stride 2) and a 3x3
+    sigmoid Conv2D. Every hidden convolution is followed by batch normalisation and ReLU.
+    A denoiser must see more of the image around a pixel than an autoencoder of clean
+    digits; the extra layers widen that view, and batch normalisation lets them train in
+    10 epochs.
+    """
+    import keras
+
+    def conv(x, filters, strides=1, transpose=False):
+        layer = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
+        x = layer(filters, 3, strides=strides, padding="same", use_bias=False)(x)
+        return keras.layers.ReLU()(keras.layers.BatchNormalization()(x))
+
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = conv(inputs, 32, strides=2)
+    x = conv(x, 32)
+    x = conv(x, 32, strides=2)
+    x = conv(x, 32)
+    x = conv(x, 32, strides=2, transpose=True)
+    x = conv(x, 32)
+    x = conv(x, 16, strides=2, transpose=True)
+    outputs = keras.layers.Conv2D(1, 3, activation="sigmoid", padding="same")(x)
+    return keras.Model(inputs, outputs, name="conv_denoiser")
+
+
 def run_conv_denoiser(run, data):
     import keras
 
@@ -179,7 +208,7 @@ def run_conv_denoiser(run, data):
     x_train, x_test = data.x_train, data.x_test
     noisy_test = noise.gaussian(x_test, NOISE_FACTOR, seed=7)
     keras.utils.set_random_seed(0)
-    model = build_conv_autoencoder()
+    model = build_conv_denoiser()
     model.compile(optimizer=cosine_adam(1e-3, epochs, math.ceil(len(x_train) / batch)),
                   loss="binary_crossentropy")
 
@@ -190,15 +219,17 @@ def run_conv_denoiser(run, data):
     for epoch in range(epochs):
         noisy_train = noise.gaussian(x_train, NOISE_FACTOR, seed=1000 + epoch)
         run.fit(model, noisy_train, x_train, stage=f"epoch_{epoch + 1:03d}", epochs=1,
-                batch_size=batch, shuffle=True,
-                evaluate=test_bce if (epoch + 1) % 5 == 0 or epoch + 1 == epochs else None)
+                batch_size=batch, shuffle=True, evaluate=test_bce)
     return {
         "value": test_bce(model),
         "setup": (
-            CONV_SETUP.format(params=model.count_params())
-            + f"; keras-io's noise (Gaussian, factor {NOISE_FACTOR}, clipped to [0, 1]), "
-            f"trained only on noisy images, fresh noise each epoch; Adam 1e-3 with cosine decay, "
-            f"batch {batch}, {epochs} epochs (keras-io: 50 clean + 100 noisy epochs)"
+            f"Conv2D 32 (stride 2), 32, 32 (stride 2) to keras-io's 7x7x32 code, Conv2D 32, "
+            f"Conv2DTranspose 32 (stride 2), Conv2D 32, Conv2DTranspose 16 (stride 2), sigmoid "
+            f"Conv2D, batch norm and ReLU after each hidden layer ({model.count_params():,} "
+            f"weights; keras-io: 28,353); keras-io's noise (Gaussian, factor {NOISE_FACTOR}, "
+            f"clipped to [0, 1]), trained only on noisy images, fresh noise each epoch; Adam 1e-3 "
+            f"with cosine decay, batch {batch}, {epochs} epochs (keras-io: 50 clean + 100 noisy "
+            f"epochs)"
         ),
     }
 
