@@ -51,7 +51,24 @@ def binary_cross_entropy(x, x_hat):
 
 
 # --- 01: deep autoencoder, Hinton & Salakhutdinov 2006 --------------------------------------
-DEEP_EPOCHS = 120
+DEEP_EPOCHS = 40
+
+
+def shifted_by_one(images, seed):
+    """Each image of ``images`` (n, 784) moved by -1, 0 or 1 pixel in x and in y, at random.
+
+    The pixels moved in at the border are 0. Data augmentation: every epoch sees slightly
+    different digits, so the 2.8 million weights cannot memorise the 60,000 images.
+    """
+    rng = np.random.default_rng(seed)
+    padded = np.pad(images.reshape(-1, 28, 28), ((0, 0), (1, 1), (1, 1)))
+    moved = np.empty((len(images), 28, 28), dtype=images.dtype)
+    offsets = rng.integers(0, 9, len(images))
+    for offset in range(9):
+        dy, dx = divmod(offset, 3)
+        chosen = offsets == offset
+        moved[chosen] = padded[chosen, dy:dy + 28, dx:dx + 28]
+    return moved.reshape(-1, 784)
 
 
 def run_deep_autoencoder(run, data):
@@ -60,16 +77,21 @@ def run_deep_autoencoder(run, data):
     epochs, batch = pick(run.smoke, DEEP_EPOCHS, 1), 256
     x_train, x_test = data.x_train, data.x_test
     keras.utils.set_random_seed(5)
+
+    def hidden(x, units):
+        x = keras.layers.Dense(units, use_bias=False)(x)
+        return keras.layers.ReLU()(keras.layers.BatchNormalization()(x))
+
     inputs = keras.Input(shape=(784,))
     x = inputs
     for units in [1000, 500, 250]:
-        x = keras.layers.Dense(units, activation="relu")(x)
+        x = hidden(x, units)
     x = keras.layers.Dense(30, name="code")(x)
     for units in [250, 500, 1000]:
-        x = keras.layers.Dense(units, activation="relu")(x)
+        x = hidden(x, units)
     model = keras.Model(inputs, keras.layers.Dense(784, activation="sigmoid")(x))
     model.compile(
-        optimizer=cosine_adam(1e-3, epochs, math.ceil(len(x_train) / batch)),
+        optimizer=cosine_adam(2e-3, epochs, math.ceil(len(x_train) / batch)),
         loss="binary_crossentropy",
     )
 
@@ -77,14 +99,19 @@ def run_deep_autoencoder(run, data):
         x_hat = model.predict(x_test, batch_size=1000, verbose=0)
         return float(np.mean(np.sum((x_test - x_hat) ** 2, axis=1)))
 
-    run.fit(model, x_train, x_train, stage="train", epochs=epochs, batch_size=batch,
-            shuffle=True, evaluate=squared_error, every=5)
+    # New shifts every epoch: a stage per epoch, each resumable.
+    for epoch in range(epochs):
+        images = shifted_by_one(x_train, seed=epoch)
+        run.fit(model, images, images, stage=f"epoch_{epoch + 1:03d}", epochs=1,
+                batch_size=batch, shuffle=True,
+                evaluate=squared_error if (epoch + 1) % 4 == 0 or epoch + 1 == epochs else None)
     return {
         "value": squared_error(model),
         "setup": (
-            f"784-1000-500-250-30 ReLU, linear code, sigmoid output, binary cross-entropy; "
-            f"random start (no RBMs), Adam 1e-3 with cosine decay, batch {batch}, {epochs} epochs "
-            f"on {len(x_train):,} images"
+            f"784-1000-500-250-30 ReLU with batch norm, linear code, sigmoid output, binary "
+            f"cross-entropy; random start (no RBMs), Adam 2e-3 with cosine decay, batch {batch}, "
+            f"{epochs} epochs on {len(x_train):,} images, each moved by up to one pixel at random "
+            f"every epoch (data augmentation)"
         ),
     }
 
