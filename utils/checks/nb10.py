@@ -313,18 +313,19 @@ def _check_zero_shot(prediction, table):
         f"the seen directions average {seen:.1f} % exact matches (CER {seen_cer:.2f}), "
         f"the zero-shot ones {zero:.1f} % (CER {zero_cer:.2f})"
     )
-    expect(
-        letter == actual,
-        f"the run says otherwise: {measured}. "
-        + {
-            "a": "Nothing in training rewards French to German more than the directions "
-            "it practised.",
-            "b": "Sharing the encoder and decoder does not carry a direction over for "
-            "free; read the outputs below the table.",
-            "c": "The gap is larger than that.",
-            "d": "The gap is smaller than that.",
-        }[letter],
-    )
+    # The options run from the highest zero-shot score (a) to the lowest (d).
+    too_high = ZERO_SHOT_OPTIONS.index(letter) < ZERO_SHOT_OPTIONS.index(actual)
+    if not too_high:
+        why = ("The zero-shot directions did better than the seen ones." if actual == "a"
+               else "The gap is smaller than that.")
+    elif letter == "a":
+        why = "Nothing in training rewards French to German more than the directions it practised."
+    elif letter == "b":
+        why = ("Sharing the encoder and decoder does not carry a direction over for free; "
+               "read the outputs below the table.")
+    else:
+        why = "The gap is larger than that."
+    expect(letter == actual, f"the run says otherwise: {measured}. {why}")
     return {
         "a": "the zero-shot directions beat the seen ones in this run.",
         "b": "the zero-shot directions come close to the seen ones in this run.",
