@@ -199,3 +199,27 @@ def test_one_pixel_shifts_move_the_ink_and_fill_the_border_with_zeros():
     matches = (each == randomly).all(axis=2)  # (9 shifts, 200 images)
     assert matches.any(axis=0).all() and matches.sum(axis=1).min() > 0
     assert np.array_equal(randomly, experiments.shifted_by_one(images, seed=3))
+
+
+def test_semi_supervised_resumes_with_the_labels_it_spread_before(tmp_path, monkeypatch):
+    from utils import data
+
+    experiment = experiments.SEMI_SUPERVISED
+    mnist = experiments.load_data(experiment, data, None, smoke=True)
+    whole = reproduce.run_experiment(experiment, mnist, smoke=True, state_dir=tmp_path / "whole")
+    fit = reproduce.Run.fit
+
+    def interrupted_fit(self, model, *args, stage, **kwargs):
+        if stage == f"classifier_{experiments.SEMI_ROUNDS}":
+            raise Interrupt()
+        return fit(self, model, *args, stage=stage, **kwargs)
+
+    monkeypatch.setattr(reproduce.Run, "fit", interrupted_fit)
+    with pytest.raises(Interrupt):
+        reproduce.run_experiment(experiment, mnist, smoke=True, state_dir=tmp_path / "resumed")
+    saved = sorted(path.name for path in (tmp_path / "resumed" / experiment.key).glob("spread_labels_*.npy"))
+    assert saved == [f"spread_labels_{n}.npy" for n in range(1, experiments.SEMI_ROUNDS + 1)]
+    monkeypatch.setattr(reproduce.Run, "fit", fit)
+    resumed = reproduce.run_experiment(experiment, mnist, smoke=True, state_dir=tmp_path / "resumed")
+    assert resumed["resumed"]
+    assert resumed["details"]["spread_label_error"] == whole["details"]["spread_label_error"]
